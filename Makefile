@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# wren: top-level build.  See README.md.
+#
+#   make            modules (kmod/wren.ko, driver/wren_e1000.ko) and tools
+#   make run        boot a QEMU guest and show wren working (the demo)
+#   make shell      the same guest, with an interactive shell
+#   make check      every test, in QEMU guests; ends "N passed, N failed"
+#   make bench      benchmarks against Linux's own stack and e1000 driver
+#   make lint       checkpatch --strict and sparse over the kernel code
+
+KVER  ?= $(shell scripts/guest-kver.sh 2>/dev/null)
+KDIR  ?= /lib/modules/$(KVER)/build
+BUILD := $(CURDIR)/build
+W     ?= 1
+
+export KVER KDIR BUILD
+
+.PHONY: all deps modules tools image run shell check bench lint clean
+
+all: modules tools
+
+deps:
+	@scripts/install-deps.sh
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) modules
+
+tools:
+	$(MAKE) -C tools BUILD=$(BUILD)
+
+image: all
+	scripts/mkimage.sh
+
+run: deps
+	$(MAKE) all
+	scripts/mkimage.sh
+	scripts/demo.sh
+
+shell: deps
+	$(MAKE) all
+	scripts/mkimage.sh
+	scripts/qemu.sh --interactive
+
+check: deps
+	$(MAKE) all
+	scripts/mkimage.sh
+	scripts/check.sh
+
+bench: deps
+	$(MAKE) all
+	scripts/mkimage.sh
+	scripts/bench.sh
+
+lint: deps
+	scripts/lint.sh
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools BUILD=$(BUILD) clean
+	rm -rf $(BUILD)
