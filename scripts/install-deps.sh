@@ -7,7 +7,7 @@ pkgs=(
 	build-essential bc flex bison libelf-dev libssl-dev kmod
 	qemu-system-x86 busybox-static cpio xz-utils zstd
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
-	iproute2 ethtool iperf3 tcpdump socat sparse python3
+	iproute2 iputils-ping ethtool iperf3 tcpdump socat sparse python3
 )
 
 missing=()

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Boot the wren test guest under QEMU (TCG).  See doc/harness.md.
+#
+#   scripts/qemu.sh [--name BOOT] [--nics MODEL[,MODEL...]] [--tests "T1 T2"]
+#                   [--driver wren|e1000|none] [--timeout SECONDS] [--mem MiB]
+#                   [--smp N] [--interactive] [--quiet] [--append "ARGS"]
+#
+# MODEL is one of e1000 (82540EM), e1000-82544gc, e1000-82545em.  NIC i gets
+# MAC 52:54:00:12:00:0<i+1> and device id nic<i>; a virtio-net peer NIC with
+# MAC 52:54:00:34:00:0<i+1> shares QEMU hub i with it.  Logs go to
+# build/logs/BOOT/{console,tests}.log.  Exit status: 0 when the guest powered
+# off by itself in time, 124 on timeout, else QEMU's.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+KVER=${KVER:-$(scripts/guest-kver.sh)}
+BUILD=${BUILD:-$PWD/build}
+
+name=run nics=e1000 tests= driver=wren timeout=600 mem=1024 smp=2
+interactive=0 quiet=0 append=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--name) name=$2; shift ;;
+	--nics) nics=$2; shift ;;
+	--tests) tests=$2; shift ;;
+	--driver) driver=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--mem) mem=$2; shift ;;
+	--smp) smp=$2; shift ;;
+	--append) append=$2; shift ;;
+	--interactive) interactive=1 ;;
+	--quiet) quiet=1 ;;
+	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+logs=$BUILD/logs/$name
+rm -rf "$logs"
+mkdir -p "$logs"
+# UNIX socket paths must be short: keep them in /tmp.
+sockdir=$(mktemp -d /tmp/wren-qemu.XXXXXX)
+relay_pid=
+cleanup() {
+	[ -z "$relay_pid" ] || kill "$relay_pid" 2>/dev/null || true
+	rm -rf "$sockdir"
+}
+trap cleanup EXIT
+
+netargs=() macs=() i=0
+IFS=, read -r -a models <<< "$nics"
+for model in "${models[@]}"; do
+	case "$model" in
+	e1000|e1000-82544gc|e1000-82545em) ;;
+	*) echo "qemu.sh: unknown NIC model $model" >&2; exit 2 ;;
+	esac
+	[ $i -lt 9 ] || { echo "qemu.sh: at most 9 NICs" >&2; exit 2; }
+	mac=52:54:00:12:00:0$((i + 1))
+	pmac=52:54:00:34:00:0$((i + 1))
+	macs+=("$mac")
+	netargs+=(-netdev "hubport,id=hn$i,hubid=$i"
+		  -device "$model,netdev=hn$i,mac=$mac,id=nic$i"
+		  -netdev "hubport,id=hp$i,hubid=$i"
+		  -device "virtio-net-pci,netdev=hp$i,mac=$pmac,id=peer$i")
+	i=$((i + 1))
+done
+
+cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic"
+cmdline+=" wren.driver=$driver wren.models=$nics"
+cmdline+=" wren.macs=$(IFS=,; echo "${macs[*]}")"
+[ -n "$tests" ] && cmdline+=" wren.tests=$(echo $tests | tr ' ' ',')"
+[ "$interactive" = 1 ] && cmdline+=" wren.interactive=1"
+[ -n "$append" ] && cmdline+=" $append"
+
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "$smp" -m "$mem"
+      -kernel "/boot/vmlinuz-$KVER" -initrd "$BUILD/image/initramfs.cpio.gz"
+      -append "$cmdline" -no-reboot -nodefaults -display none
+      -qmp "unix:$sockdir/qmp.sock,server=on,wait=off"
+      -chardev "socket,id=ctl,path=$sockdir/ctl.sock,server=on,wait=off"
+      "${netargs[@]}")
+
+if [ "$interactive" = 1 ]; then
+	qemu+=(-serial mon:stdio -serial "file:$logs/tests.log" -serial chardev:ctl)
+else
+	qemu+=(-serial "file:$logs/console.log" -serial "file:$logs/tests.log"
+	       -serial chardev:ctl)
+fi
+
+printf '%q ' "${qemu[@]}" > "$logs/qemu.cmd"
+"${qemu[@]}" < /dev/null 2> "$logs/qemu.err" &
+qpid=$!
+python3 scripts/qmon-relay.py "$sockdir/ctl.sock" "$sockdir/qmp.sock" \
+	> "$logs/relay.log" 2>&1 &
+relay_pid=$!
+
+if [ "$interactive" = 1 ]; then
+	wait $qpid
+	exit $?
+fi
+
+# Wait for the guest to power off; show test output as it comes.
+tailpid=
+if [ "$quiet" = 0 ]; then
+	tail -n +1 -F "$logs/tests.log" 2>/dev/null | tr -d '\r' &
+	tailpid=$!
+fi
+rc=0
+deadline=$((SECONDS + timeout))
+while kill -0 $qpid 2>/dev/null; do
+	if [ $SECONDS -ge $deadline ]; then
+		echo "qemu.sh: $name: guest did not power off within ${timeout}s" >&2
+		kill $qpid 2>/dev/null; sleep 1; kill -9 $qpid 2>/dev/null
+		rc=124
+		break
+	fi
+	sleep 1
+done
+[ $rc -eq 0 ] && { wait $qpid || rc=$?; }
+sleep 0.3
+[ -z "$tailpid" ] || kill "$tailpid" 2>/dev/null || true
+grep -v 'is not connected to host network' "$logs/qemu.err" >&2 || true
+exit $rc
