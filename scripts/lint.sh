@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# checkpatch --strict and sparse over wren's kernel code.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-$PWD/build}
+KVER=${KVER:-$(scripts/guest-kver.sh)}
+scripts/ksrc.sh "$BUILD/ksrc"
+rc=0
+echo "== checkpatch --strict"
+perl "$BUILD/ksrc/scripts/checkpatch.pl" --no-tree --strict --terse --file \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG,LINUX_VERSION_CODE \
+	kmod/*.[ch] driver/*.[ch] uapi/linux/*.h || rc=1
+echo "== sparse"
+make -s -C "/lib/modules/$KVER/build" M="$PWD" C=2 W=1 modules 2>&1 |
+	grep -E 'warning|error' && rc=1
+[ $rc -eq 0 ] && echo "lint: clean"
+exit $rc
