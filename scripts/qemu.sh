@@ -4,11 +4,15 @@
 #   scripts/qemu.sh [--name BOOT] [--nics MODEL[,MODEL...]] [--tests "T1 T2"]
 #                   [--driver wren|e1000|none] [--timeout SECONDS] [--mem MiB]
 #                   [--smp N] [--interactive] [--quiet] [--append "ARGS"]
+#                   [--tap]
 #
 # MODEL is one of e1000 (82540EM), e1000-82544gc, e1000-82545em.  NIC i gets
 # MAC 52:54:00:12:00:0<i+1> and device id nic<i>; a virtio-net peer NIC with
 # MAC 52:54:00:34:00:0<i+1> shares QEMU hub i with it.  Logs go to
-# build/logs/BOOT/{console,tests}.log.  Exit status: 0 when the guest powered
+# build/logs/BOOT/{console,tests}.log.  --tap also joins hub 0 to a tap device
+# wtap0 (203.0.113.254/24) inside a private host network namespace
+# wren-host-<pid>, so the host's own stack can be a peer there
+# (ip netns exec wren-host-<pid> ...); the namespace is deleted afterwards.  Exit status: 0 when the guest powered
 # off by itself in time, 124 on timeout, else QEMU's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +20,7 @@ KVER=${KVER:-$(scripts/guest-kver.sh)}
 BUILD=${BUILD:-$PWD/build}
 
 name=run nics=e1000 tests= driver=wren timeout=600 mem=1024 smp=2
-interactive=0 quiet=0 append=
+interactive=0 quiet=0 append= tap=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--name) name=$2; shift ;;
@@ -29,6 +33,7 @@ while [ $# -gt 0 ]; do
 	--append) append=$2; shift ;;
 	--interactive) interactive=1 ;;
 	--quiet) quiet=1 ;;
+	--tap) tap=1 ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -39,9 +44,10 @@ rm -rf "$logs"
 mkdir -p "$logs"
 # UNIX socket paths must be short: keep them in /tmp.
 sockdir=$(mktemp -d /tmp/wren-qemu.XXXXXX)
-relay_pid=
+relay_pid= hostns=
 cleanup() {
 	[ -z "$relay_pid" ] || kill "$relay_pid" 2>/dev/null || true
+	[ -z "$hostns" ] || ip netns del "$hostns" 2>/dev/null || true
 	rm -rf "$sockdir"
 }
 trap cleanup EXIT
@@ -63,6 +69,20 @@ for model in "${models[@]}"; do
 		  -device "virtio-net-pci,netdev=hp$i,mac=$pmac,id=peer$i")
 	i=$((i + 1))
 done
+
+launch=()
+if [ "$tap" = 1 ]; then
+	hostns=wren-host-$$
+	ip netns add "$hostns"
+	ip -n "$hostns" link set lo up
+	ip -n "$hostns" tuntap add dev wtap0 mode tap
+	ip -n "$hostns" addr add 203.0.113.254/24 dev wtap0
+	ip -n "$hostns" link set wtap0 up
+	netargs+=(-netdev "tap,id=ht0,ifname=wtap0,script=no,downscript=no"
+		  -netdev "hubport,id=hh0,hubid=0,netdev=ht0")
+	launch=(ip netns exec "$hostns")
+	echo "qemu.sh: host peer namespace $hostns (wtap0 203.0.113.254/24)" >&2
+fi
 
 cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic"
 cmdline+=" wren.driver=$driver wren.models=$nics"
@@ -86,7 +106,7 @@ else
 fi
 
 printf '%q ' "${qemu[@]}" > "$logs/qemu.cmd"
-"${qemu[@]}" < /dev/null 2> "$logs/qemu.err" &
+"${launch[@]}" "${qemu[@]}" < /dev/null 2> "$logs/qemu.err" &
 qpid=$!
 python3 scripts/qmon-relay.py "$sockdir/ctl.sock" "$sockdir/qmp.sock" \
 	> "$logs/relay.log" 2>&1 &
