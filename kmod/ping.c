@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wren: ICMP echo ("ping") sockets, socket(AF_WREN, SOCK_DGRAM, IPPROTO_ICMP),
+ * as Linux's ping sockets.
+ *
+ * The socket's "port" is the echo identifier: bound explicitly, or chosen
+ * at random on first use.  The user writes an ICMP header (type 8, code 0)
+ * and payload; wren fills in the identifier and the checksum.  Echo
+ * replies carrying the identifier come back whole (ICMP header and
+ * payload).  ICMP errors about our echo requests reach a connected socket
+ * as sk_err, as for UDP.
+ *
+ * Unlike Linux there is no ping_group_range: any user may open one.
+ */
+#include <linux/icmp.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <net/checksum.h>
+#include <net/sock.h>
+#include "netns.h"
+#include "sock.h"
+
+/* 65535 - 20 (IP header): the ICMP message, header included */
+#define WREN_PING_MAX_LEN	65515
+
+/* Per-namespace ping state, behind wn->ping. */
+struct wren_ping_table {
+	struct wren_port_table	ids;
+};
+
+static struct wren_port_table *wren_ping_ids(const struct sock *sk)
+{
+	return &wren_net(sock_net(sk))->ping->ids;
+}
+
+static int wren_ping_get_port(struct sock *sk, unsigned short snum)
+{
+	return wren_port_get(wren_ping_ids(sk), sk, snum);
+}
+
+static void wren_ping_unhash(struct sock *sk)
+{
+	wren_port_put(wren_ping_ids(sk), sk);
+}
+
+static int wren_ping_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	DECLARE_SOCKADDR(struct sockaddr_wren *, sa, msg->msg_name);
+	struct wren_sock *ws = wren_sk(sk);
+	struct net *net = sock_net(sk);
+	struct icmphdr user, *icmph;
+	struct wren_flow fl;
+	struct sk_buff *skb;
+	__be32 daddr;
+	int err;
+
+	if (len > WREN_PING_MAX_LEN)
+		return -EMSGSIZE;
+	if (len < sizeof(user))
+		return -EINVAL;
+	if (msg->msg_flags & MSG_OOB)
+		return -EOPNOTSUPP;
+
+	if (sa) {
+		if (msg->msg_namelen < sizeof(*sa))
+			return -EINVAL;
+		if (sa->swren_family != AF_WREN)
+			return -EAFNOSUPPORT;
+		daddr = sa->swren_addr;
+	} else {
+		if (READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
+			return -EDESTADDRREQ;
+		daddr = READ_ONCE(ws->daddr);
+	}
+
+	if (memcpy_from_msg(&user, msg, sizeof(user)))
+		return -EFAULT;
+	if (user.type != ICMP_ECHO || user.code != 0)
+		return -EINVAL;
+
+	err = wren_dgram_route(sk, daddr, IPPROTO_ICMP, &fl);
+	if (err)
+		return err;
+
+	skb = sock_alloc_send_skb(sk, WREN_MAX_HEADER + len,
+				  msg->msg_flags & MSG_DONTWAIT, &err);
+	if (!skb)
+		return err;
+	skb_reserve(skb, WREN_MAX_HEADER);
+	skb_reset_transport_header(skb);
+	icmph = skb_put(skb, sizeof(*icmph));
+	if (memcpy_from_msg(skb_put(skb, len - sizeof(*icmph)), msg,
+			    len - sizeof(*icmph))) {
+		kfree_skb(skb);
+		return -EFAULT;
+	}
+	icmph->type = ICMP_ECHO;
+	icmph->code = 0;
+	icmph->un.echo.id = READ_ONCE(ws->sport);
+	icmph->un.echo.sequence = user.un.echo.sequence;
+	icmph->checksum = 0;
+	icmph->checksum = csum_fold(csum_partial(icmph, len, 0));
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->priority = READ_ONCE(sk->sk_priority);
+	skb->mark = READ_ONCE(sk->sk_mark);
+
+	err = wren_ip_output(net, skb, &fl);
+	if (err == -ENOBUFS)
+		err = 0;	/* as for UDP: silent without IP_RECVERR */
+	if (err)
+		return err;
+	WREN_ICMP_OUT(wren_net(net), ICMP_ECHO);
+	WREN_INC(wren_net(net), Icmp, OutMsgs);
+	WREN_INC(wren_net(net), Icmp, OutEchos);
+	return len;
+}
+
+static int wren_ping_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			     int flags, int *addr_len)
+{
+	bool delivered;
+
+	return wren_dgram_recvmsg(sk, msg, len, flags, addr_len, &delivered);
+}
+
+struct proto wren_ping_prot = {
+	.name		= "WREN_PING",
+	.owner		= THIS_MODULE,
+	.close		= wren_dgram_close,
+	.connect	= wren_dgram_connect,
+	.disconnect	= wren_dgram_disconnect,
+	.sendmsg	= wren_ping_sendmsg,
+	.recvmsg	= wren_ping_recvmsg,
+	.unhash		= wren_ping_unhash,
+	.get_port	= wren_ping_get_port,
+	.obj_size	= sizeof(struct wren_sock),
+};
+
+/* An echo reply: skb->data at the ICMP header.  Consumes skb. */
+void wren_ping_rcv(struct sk_buff *skb)
+{
+	struct wren_net *wn = wren_net(dev_net(skb->dev));
+	const struct icmphdr *icmph;
+	const struct iphdr *iph;
+	struct sock *sk;
+
+	if (!pskb_may_pull(skb, sizeof(*icmph))) {
+		wren_drop(wn, skb, WREN_DROP_ICMP_TRUNCATED);
+		return;
+	}
+	skb_reset_transport_header(skb);
+	icmph = icmp_hdr(skb);
+	iph = ip_hdr(skb);
+
+	rcu_read_lock();
+	sk = wren_port_lookup_rcu(&wn->ping->ids, iph->saddr, 0, iph->daddr,
+				  ntohs(icmph->un.echo.id), skb->dev->ifindex);
+	if (!sk) {
+		rcu_read_unlock();
+		wren_drop(wn, skb, WREN_DROP_PING_NO_SOCKET);
+		return;
+	}
+	if (__sock_queue_rcv_skb(sk, skb) < 0)
+		wren_drop(wn, skb, WREN_DROP_PING_RCVBUF);
+	rcu_read_unlock();
+}
+
+/* An ICMP error about an echo request of ours. */
+void wren_ping_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
+		   u32 info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	const struct icmphdr *icmph;
+	struct wren_net *wn = wren_net(net);
+	struct sock *sk;
+	int err;
+
+	icmph = (const struct icmphdr *)(skb->data + iph->ihl * 4);
+	if (icmph->type != ICMP_ECHO)
+		return;
+
+	rcu_read_lock();
+	sk = wren_port_lookup_rcu(&wn->ping->ids, iph->daddr, 0, iph->saddr,
+				  ntohs(icmph->un.echo.id), 0);
+	if (sk && wren_icmp_err_convert(type, code, &err))
+		wren_dgram_report_err(sk, err);
+	rcu_read_unlock();
+}
+
+int wren_ping_net_init(struct wren_net *wn)
+{
+	struct wren_ping_table *t;
+	int err;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	/* Identifiers 1..65535, as Linux's ping sockets (0 is never used). */
+	err = wren_port_table_init(&t->ids, 1, 65535);
+	if (err)
+		goto out_free;
+	err = wren_port_proc_init(wn, "ping", &t->ids);
+	if (err)
+		goto out_table;
+	wn->ping = t;
+	return 0;
+
+out_table:
+	wren_port_table_destroy(&t->ids);
+out_free:
+	kfree(t);
+	return err;
+}
+
+void wren_ping_net_exit(struct wren_net *wn)
+{
+	struct wren_ping_table *t = wn->ping;
+
+	if (!t)
+		return;
+	wren_port_proc_exit(wn, "ping");
+	wren_port_table_destroy(&t->ids);
+	wn->ping = NULL;
+	kfree(t);
+}

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wren: UDP (RFC 768).
+ *
+ * Receive: wren_udp_rcv() checks length and checksum, finds the socket in
+ * the namespace's port table under RCU and queues the datagram (UDP header
+ * pulled) on sk_receive_queue, bounded by SO_RCVBUF.  Broadcasts go to
+ * every matching socket.  A unicast datagram nobody listens for earns an
+ * ICMP port unreachable.
+ *
+ * Send: one linear skb per datagram, checksummed while copying from the
+ * user, handed to wren_ip_output() (which fragments: DF is never set).
+ *
+ * ICMP errors about datagrams we sent reach a connected socket as its
+ * sk_err (reported by the next call), as Linux without IP_RECVERR.
+ */
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <linux/icmp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/sock.h>
+#include <net/udp.h>
+#include "netns.h"
+#include "sock.h"
+
+#define WREN_UDP_EPHEMERAL_LOW	32768
+#define WREN_UDP_EPHEMERAL_HIGH	60999
+/* 65535 - 20 (IP header) - 8 (UDP header) */
+#define WREN_UDP_MAX_PAYLOAD	65507
+
+/* Per-namespace UDP state, behind wn->udp. */
+struct wren_udp_table {
+	struct wren_port_table	ports;
+};
+
+static struct wren_port_table *wren_udp_ports(const struct sock *sk)
+{
+	return &wren_net(sock_net(sk))->udp->ports;
+}
+
+/* ---- socket calls ----------------------------------------------------------- */
+
+static int wren_udp_get_port(struct sock *sk, unsigned short snum)
+{
+	return wren_port_get(wren_udp_ports(sk), sk, snum);
+}
+
+static void wren_udp_unhash(struct sock *sk)
+{
+	wren_port_put(wren_udp_ports(sk), sk);
+}
+
+static int wren_udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
+{
+	DECLARE_SOCKADDR(struct sockaddr_wren *, sa, msg->msg_name);
+	struct wren_sock *ws = wren_sk(sk);
+	struct net *net = sock_net(sk);
+	struct wren_net *wn = wren_net(net);
+	struct wren_flow fl;
+	struct sk_buff *skb;
+	struct udphdr *uh;
+	__be32 daddr;
+	__be16 dport;
+	__wsum csum = 0;
+	int ulen;
+	int err;
+
+	if (len > WREN_UDP_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (msg->msg_flags & MSG_OOB)
+		return -EOPNOTSUPP;
+
+	if (sa) {
+		if (msg->msg_namelen < sizeof(*sa))
+			return -EINVAL;
+		if (sa->swren_family != AF_WREN) {
+			if (sa->swren_family != AF_UNSPEC)
+				return -EAFNOSUPPORT;
+		}
+		daddr = sa->swren_addr;
+		dport = sa->swren_port;
+		if (!dport)
+			return -EINVAL;
+	} else {
+		if (READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
+			return -EDESTADDRREQ;
+		daddr = READ_ONCE(ws->daddr);
+		dport = READ_ONCE(ws->dport);
+	}
+
+	err = wren_dgram_route(sk, daddr, IPPROTO_UDP, &fl);
+	if (err)
+		return err;
+
+	ulen = len + sizeof(*uh);
+	skb = sock_alloc_send_skb(sk, WREN_MAX_HEADER + ulen,
+				  msg->msg_flags & MSG_DONTWAIT, &err);
+	if (!skb) {
+		if (err == -ENOBUFS)
+			WREN_INC(wn, Udp, SndbufErrors);
+		return err;
+	}
+	skb_reserve(skb, WREN_MAX_HEADER);
+	skb_reset_transport_header(skb);
+	uh = skb_put(skb, sizeof(*uh));
+	if (len && !csum_and_copy_from_iter_full(skb_put(skb, len), len,
+						 &csum, &msg->msg_iter)) {
+		kfree_skb(skb);
+		return -EFAULT;
+	}
+
+	uh->source = READ_ONCE(ws->sport);
+	uh->dest = dport;
+	uh->len = htons(ulen);
+	uh->check = 0;
+	csum = csum_partial(uh, sizeof(*uh), csum);
+	uh->check = csum_tcpudp_magic(fl.saddr, fl.daddr, ulen, IPPROTO_UDP,
+				      csum);
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;	/* 0 would mean "none" */
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->priority = READ_ONCE(sk->sk_priority);
+	skb->mark = READ_ONCE(sk->sk_mark);
+
+	err = wren_ip_output(net, skb, &fl);
+	if (err == -ENOBUFS) {
+		/* Linux reports this only under IP_RECVERR. */
+		WREN_INC(wn, Udp, SndbufErrors);
+		err = 0;
+	}
+	if (err)
+		return err;
+	WREN_INC(wn, Udp, OutDatagrams);
+	return len;
+}
+
+static int wren_udp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			    int flags, int *addr_len)
+{
+	bool delivered;
+	int err;
+
+	err = wren_dgram_recvmsg(sk, msg, len, flags, addr_len, &delivered);
+	if (err == -EFAULT && !(flags & MSG_PEEK))
+		WREN_INC(wren_net(sock_net(sk)), Udp, InErrors);
+	if (delivered)
+		WREN_INC(wren_net(sock_net(sk)), Udp, InDatagrams);
+	return err;
+}
+
+struct proto wren_udp_prot = {
+	.name		= "WREN_UDP",
+	.owner		= THIS_MODULE,
+	.close		= wren_dgram_close,
+	.connect	= wren_dgram_connect,
+	.disconnect	= wren_dgram_disconnect,
+	.sendmsg	= wren_udp_sendmsg,
+	.recvmsg	= wren_udp_recvmsg,
+	.unhash		= wren_udp_unhash,
+	.get_port	= wren_udp_get_port,
+	.obj_size	= sizeof(struct wren_sock),
+};
+
+/* ---- receive ---------------------------------------------------------------- */
+
+/*
+ * Queue skb (data at the UDP header) on sk.  Consumes skb.  The socket may
+ * be closing; it is not freed before the caller leaves RCU.
+ */
+static void wren_udp_queue(struct wren_net *wn, struct sock *sk,
+			   struct sk_buff *skb)
+{
+	__skb_pull(skb, sizeof(struct udphdr));
+	if (__sock_queue_rcv_skb(sk, skb) < 0) {
+		/* __sock_queue_rcv_skb() counted it in sk->sk_drops. */
+		WREN_INC(wn, Udp, RcvbufErrors);
+		WREN_INC(wn, Udp, InErrors);
+		wren_drop(wn, skb, WREN_DROP_UDP_RCVBUF);
+	}
+}
+
+/* Deliver a broadcast to every socket that matches; RCU held. */
+static void wren_udp_bcast(struct wren_net *wn, struct sk_buff *skb,
+			   const struct iphdr *iph, const struct udphdr *uh)
+{
+	struct wren_port_table *t = &wn->udp->ports;
+	u16 lport = ntohs(uh->dest);
+	int dif = skb->dev ? skb->dev->ifindex : 0;
+	struct sock *first = NULL;
+	struct wren_sock *ws;
+
+	hlist_for_each_entry_rcu(ws, wren_port_bucket(t, lport), port_node) {
+		struct sk_buff *c;
+
+		if (!wren_sock_match(&ws->sk, iph->saddr, uh->source,
+				     iph->daddr, lport, dif))
+			continue;
+		if (!first) {
+			first = &ws->sk;
+			continue;
+		}
+		c = skb_clone(skb, GFP_ATOMIC);
+		if (!c) {
+			atomic_inc(&ws->sk.sk_drops);
+			WREN_INC(wn, Udp, RcvbufErrors);
+			WREN_INC(wn, Udp, InErrors);
+			WREN_DROP_COUNT(wn, NOMEM);
+			continue;
+		}
+		wren_udp_queue(wn, &ws->sk, c);
+	}
+	if (first) {
+		wren_udp_queue(wn, first, skb);
+	} else {
+		WREN_INC(wn, Udp, IgnoredMulti);
+		consume_skb(skb);
+	}
+}
+
+void wren_udp_rcv(struct sk_buff *skb)
+{
+	struct net *net = dev_net(skb->dev);
+	struct wren_net *wn = wren_net(net);
+	const struct iphdr *iph;
+	const struct udphdr *uh;
+	struct sock *sk;
+	unsigned int ulen;
+
+	if (!pskb_may_pull(skb, sizeof(*uh))) {
+		WREN_INC(wn, Udp, InErrors);
+		wren_drop(wn, skb, WREN_DROP_UDP_TRUNCATED);
+		return;
+	}
+	skb_reset_transport_header(skb);
+	uh = udp_hdr(skb);
+	ulen = ntohs(uh->len);
+	if (ulen < sizeof(*uh) || ulen > skb->len) {
+		WREN_INC(wn, Udp, InErrors);
+		wren_drop(wn, skb, WREN_DROP_UDP_BAD_LEN);
+		return;
+	}
+	if (ulen < skb->len) {
+		if (pskb_trim_rcsum(skb, ulen)) {
+			WREN_INC(wn, Udp, InErrors);
+			wren_drop(wn, skb, WREN_DROP_NOMEM);
+			return;
+		}
+		uh = udp_hdr(skb);
+	}
+	iph = ip_hdr(skb);
+
+	/* Zero means the sender computed no checksum. */
+	if (uh->check && skb->ip_summed != CHECKSUM_UNNECESSARY) {
+		__wsum csum = skb_checksum(skb, 0, ulen, 0);
+
+		if (csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
+				      IPPROTO_UDP, csum)) {
+			WREN_INC(wn, Udp, InCsumErrors);
+			WREN_INC(wn, Udp, InErrors);
+			wren_drop(wn, skb, WREN_DROP_UDP_BAD_CSUM);
+			return;
+		}
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+	}
+
+	rcu_read_lock();
+	if (skb->pkt_type == PACKET_BROADCAST ||
+	    ipv4_is_multicast(iph->daddr) ||
+	    wren_addr_is_broadcast(net, iph->daddr)) {
+		wren_udp_bcast(wn, skb, iph, uh);
+		rcu_read_unlock();
+		return;
+	}
+
+	sk = wren_port_lookup_rcu(&wn->udp->ports, iph->saddr, uh->source,
+				  iph->daddr, ntohs(uh->dest),
+				  skb->dev->ifindex);
+	if (sk) {
+		wren_udp_queue(wn, sk, skb);
+		rcu_read_unlock();
+		return;
+	}
+	rcu_read_unlock();
+
+	WREN_INC(wn, Udp, NoPorts);
+	wren_icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+	wren_drop(wn, skb, WREN_DROP_UDP_NO_PORT);
+}
+
+void wren_udp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
+		  u32 info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	const struct udphdr *uh;
+	struct wren_net *wn = wren_net(net);
+	struct sock *sk;
+	int err;
+
+	uh = (const struct udphdr *)(skb->data + iph->ihl * 4);
+
+	rcu_read_lock();
+	/* Our datagram: we were its source, the peer its destination. */
+	sk = wren_port_lookup_rcu(&wn->udp->ports, iph->daddr, uh->dest,
+				  iph->saddr, ntohs(uh->source), 0);
+	if (!sk) {
+		rcu_read_unlock();
+		WREN_INC(wn, Icmp, InErrors);
+		return;
+	}
+	if (wren_icmp_err_convert(type, code, &err))
+		wren_dgram_report_err(sk, err);
+	rcu_read_unlock();
+}
+
+/* ---- per namespace ------------------------------------------------------------ */
+
+int wren_udp_net_init(struct wren_net *wn)
+{
+	struct wren_udp_table *t;
+	int err;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	err = wren_port_table_init(&t->ports, WREN_UDP_EPHEMERAL_LOW,
+				   WREN_UDP_EPHEMERAL_HIGH);
+	if (err)
+		goto out_free;
+	err = wren_port_proc_init(wn, "udp", &t->ports);
+	if (err)
+		goto out_table;
+	wn->udp = t;
+	return 0;
+
+out_table:
+	wren_port_table_destroy(&t->ports);
+out_free:
+	kfree(t);
+	return err;
+}
+
+void wren_udp_net_exit(struct wren_net *wn)
+{
+	struct wren_udp_table *t = wn->udp;
+
+	if (!t)
+		return;
+	wren_port_proc_exit(wn, "udp");
+	wren_port_table_destroy(&t->ports);
+	wn->udp = NULL;
+	kfree(t);
+}
