@@ -433,6 +433,7 @@ int wren_dgram_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 {
 	DECLARE_SOCKADDR(struct sockaddr_wren *, sa, msg->msg_name);
 	struct sk_buff *skb;
+	u8 cmsg_flags;
 	size_t copied;
 	int err;
 
@@ -460,6 +461,17 @@ int wren_dgram_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	}
 
 	sock_recv_cmsgs(msg, sk, skb);
+	cmsg_flags = READ_ONCE(wren_sk(sk)->cmsg_flags);
+	if (cmsg_flags & WREN_CMSG_TTL) {
+		int ttl = ip_hdr(skb)->ttl;
+
+		put_cmsg(msg, SOL_IP, IP_TTL, sizeof(ttl), &ttl);
+	}
+	if (cmsg_flags & WREN_CMSG_TOS) {
+		u8 tos = ip_hdr(skb)->tos;
+
+		put_cmsg(msg, SOL_IP, IP_TOS, sizeof(tos), &tos);
+	}
 	if (sa) {
 		memset(sa, 0, sizeof(*sa));
 		sa->swren_family = AF_WREN;
@@ -522,17 +534,33 @@ static int wren_shutdown(struct socket *sock, int how)
 	return err;
 }
 
-/* IPPROTO_IP options wren keeps: IP_TTL and IP_TOS. */
+static void wren_set_cmsg_flag(struct wren_sock *ws, u8 flag, int on)
+{
+	u8 f = ws->cmsg_flags;
+
+	WRITE_ONCE(ws->cmsg_flags, on ? (f | flag) : (f & ~flag));
+}
+
+/* IPPROTO_IP options wren keeps: IP_TTL, IP_TOS, IP_RECVTTL, IP_RECVTOS. */
 static int wren_setsockopt(struct socket *sock, int level, int optname,
 			   sockptr_t optval, unsigned int optlen)
 {
-	struct wren_sock *ws = wren_sk(sock->sk);
+	struct sock *sk = sock->sk;
+	struct wren_sock *ws = wren_sk(sk);
+	int err = 0;
 	int val;
 
 	if (level != SOL_IP)
 		return -ENOPROTOOPT;
-	if (optname != IP_TTL && optname != IP_TOS)
+	switch (optname) {
+	case IP_TTL:
+	case IP_TOS:
+	case IP_RECVTTL:
+	case IP_RECVTOS:
+		break;
+	default:
 		return -ENOPROTOOPT;
+	}
 	if (optlen >= sizeof(int)) {
 		if (copy_from_sockptr(&val, optval, sizeof(val)))
 			return -EFAULT;
@@ -546,20 +574,28 @@ static int wren_setsockopt(struct socket *sock, int level, int optname,
 		return -EINVAL;
 	}
 
-	lock_sock(sock->sk);
-	if (optname == IP_TTL) {
+	lock_sock(sk);
+	switch (optname) {
+	case IP_TTL:
 		if (val == -1)
-			val = 0;
-		else if (val < 1 || val > 255) {
-			release_sock(sock->sk);
-			return -EINVAL;
-		}
-		WRITE_ONCE(ws->ttl, val);
-	} else {
+			WRITE_ONCE(ws->ttl, 0);
+		else if (val >= 1 && val <= 255)
+			WRITE_ONCE(ws->ttl, val);
+		else
+			err = -EINVAL;
+		break;
+	case IP_TOS:
 		WRITE_ONCE(ws->tos, val & 0xff);
+		break;
+	case IP_RECVTTL:
+		wren_set_cmsg_flag(ws, WREN_CMSG_TTL, val);
+		break;
+	case IP_RECVTOS:
+		wren_set_cmsg_flag(ws, WREN_CMSG_TOS, val);
+		break;
 	}
-	release_sock(sock->sk);
-	return 0;
+	release_sock(sk);
+	return err;
 }
 
 static int wren_getsockopt(struct socket *sock, int level, int optname,
@@ -582,6 +618,12 @@ static int wren_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case IP_TOS:
 		val = READ_ONCE(ws->tos);
+		break;
+	case IP_RECVTTL:
+		val = !!(READ_ONCE(ws->cmsg_flags) & WREN_CMSG_TTL);
+		break;
+	case IP_RECVTOS:
+		val = !!(READ_ONCE(ws->cmsg_flags) & WREN_CMSG_TOS);
 		break;
 	default:
 		return -ENOPROTOOPT;
@@ -855,6 +897,7 @@ static int wren_create(struct net *net, struct socket *sock, int protocol,
 	ws->num = 0;
 	ws->ttl = 0;
 	ws->tos = 0;
+	ws->cmsg_flags = 0;
 
 	if (sk->sk_prot->init) {
 		err = sk->sk_prot->init(sk);

@@ -47,7 +47,12 @@ struct wren_sock {
 	u16			num;		/* local port, host order; 0: unbound */
 	u8			ttl;		/* IP_TTL, 0: IP's default */
 	u8			tos;		/* IP_TOS */
+	u8			cmsg_flags;	/* WREN_CMSG_* */
 };
+
+/* Ancillary data a datagram socket asked for (IP_RECVTTL, IP_RECVTOS). */
+#define WREN_CMSG_TTL	0x1
+#define WREN_CMSG_TOS	0x2
 
 static inline struct wren_sock *wren_sk(const struct sock *sk)
 {
