@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wren to wren: two namespaces joined by a veth pair, wren attached on both
+ * ends (198.18.0.1 here, 198.18.0.2 in namespace "w2").  UDP datagrams of
+ * every size both ways, errors between the two stacks, and the namespaces
+ * keeping their ports apart.
+ */
+#include <netinet/in.h>
+#include "kselftest_harness.h"
+#include "wren_sock_test.h"
+
+#define NS2	"w2"
+#define IP1	"198.18.0.1"
+#define IP2	"198.18.0.2"
+
+static int veth_up(void)
+{
+	static const char *flag = "/run/wren-sock-test.veth";
+
+	if (access(flag, F_OK) == 0)
+		return 0;
+	if (wt_sh("ip netns add %s && ip link add vw0 type veth peer name vw1 "
+		  "&& ip link set vw1 netns %s && ip link set vw0 up && "
+		  "ip -n %s link set vw1 up && ip -n %s link set lo up",
+		  NS2, NS2, NS2, NS2))
+		return -1;
+	if (wt_sh("wrenctl link attach vw0 && wrenctl addr add %s/24 dev vw0",
+		  IP1))
+		return -1;
+	if (wt_run(NS2, "wrenctl link attach vw1 && "
+		   "wrenctl addr add " IP2 "/24 dev vw1"))
+		return -1;
+	wt_sh("touch %s", flag);
+	return 0;
+}
+
+FIXTURE(veth) {
+	int a;		/* wren, own namespace */
+	int b;		/* wren, namespace w2 */
+	int bport;
+};
+
+FIXTURE_SETUP(veth)
+{
+	struct sockaddr_wren any = ws_addr(NULL, 0);
+
+	ASSERT_EQ(0, veth_up());
+	self->a = socket(AF_WREN, SOCK_DGRAM, 0);
+	ASSERT_LE(0, self->a);
+	self->b = ws_socket_in(NS2, AF_WREN, SOCK_DGRAM, 0);
+	ASSERT_LE(0, self->b) TH_LOG("socket in %s: %s", NS2, strerror(errno));
+	ASSERT_EQ(0, bind(self->b, (struct sockaddr *)&any, sizeof(any)));
+	self->bport = ws_local_port(self->b);
+}
+
+FIXTURE_TEARDOWN(veth)
+{
+	close(self->a);
+	close(self->b);
+}
+
+static void echo(struct __test_metadata *_metadata, int a, int b, int bport,
+		 size_t len, uint64_t seed)
+{
+	struct sockaddr_wren to = ws_addr(IP2, bport), from;
+	socklen_t flen = sizeof(from);
+	char *out = malloc(len), *in = malloc(len + 1);
+
+	ASSERT_NE(NULL, out);
+	ASSERT_NE(NULL, in);
+	wt_pattern_fill(out, len, 0, seed);
+	ASSERT_EQ((ssize_t)len, sendto(a, out, len, 0, (struct sockaddr *)&to,
+				       sizeof(to)))
+		TH_LOG("sendto: %s", strerror(errno));
+	ASSERT_TRUE(ws_wait(b, POLLIN, 5000) & POLLIN)
+		TH_LOG("w2 got nothing of %zu bytes", len);
+	ASSERT_EQ((ssize_t)len, recvfrom(b, in, len + 1, 0,
+					 (struct sockaddr *)&from, &flen));
+	ASSERT_EQ(0, memcmp(in, out, len));
+	EXPECT_EQ(inet_addr(IP1), from.swren_addr);
+
+	wt_pattern_fill(out, len, 0, seed + 1);
+	ASSERT_EQ((ssize_t)len, sendto(b, out, len, 0,
+				       (struct sockaddr *)&from, flen));
+	ASSERT_TRUE(ws_wait(a, POLLIN, 5000) & POLLIN)
+		TH_LOG("got nothing back of %zu bytes", len);
+	ASSERT_EQ((ssize_t)len, recv(a, in, len + 1, 0));
+	ASSERT_EQ(0, memcmp(in, out, len));
+	free(out);
+	free(in);
+}
+
+TEST_F(veth, echo_small)
+{
+	echo(_metadata, self->a, self->b, self->bport, 32, 10);
+}
+
+TEST_F(veth, echo_8000)
+{
+	echo(_metadata, self->a, self->b, self->bport, 8000, 11);
+}
+
+TEST_F(veth, echo_65507)
+{
+	echo(_metadata, self->a, self->b, self->bport, 65507, 12);
+}
+
+TEST_F(veth, burst_in_order)
+{
+	struct sockaddr_wren to = ws_addr(IP2, self->bport);
+	int rcvbuf = 1 << 20, i, n;
+	char buf[1500];
+
+	setsockopt(self->b, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		   sizeof(rcvbuf));
+	for (i = 0; i < 200; i++) {
+		wt_pattern_fill(buf, sizeof(buf), i * sizeof(buf), 13);
+		ASSERT_EQ((ssize_t)sizeof(buf), sendto(self->a, buf, sizeof(buf), 0,
+					      (struct sockaddr *)&to,
+					      sizeof(to)));
+	}
+	for (i = 0; i < 200; i++) {
+		char want[1500];
+
+		if (!(ws_wait(self->b, POLLIN, 3000) & POLLIN))
+			break;
+		n = recv(self->b, buf, sizeof(buf), 0);
+		ASSERT_EQ((int)sizeof(buf), n);
+		wt_pattern_fill(want, sizeof(want), i * sizeof(want), 13);
+		ASSERT_EQ(0, memcmp(buf, want, sizeof(want)))
+			TH_LOG("datagram %d out of order or damaged", i);
+	}
+	EXPECT_EQ(200, i);
+}
+
+TEST_F(veth, port_unreachable_between_wrens)
+{
+	struct sockaddr_wren to = ws_addr(IP2, 9);
+	char c;
+
+	ASSERT_EQ(0, connect(self->a, (struct sockaddr *)&to, sizeof(to)));
+	ASSERT_EQ(1, send(self->a, "x", 1, 0));
+	ASSERT_TRUE(ws_wait(self->a, POLLIN, 3000) & POLLERR);
+	EXPECT_EQ(-1, recv(self->a, &c, 1, 0));
+	EXPECT_EQ(ECONNREFUSED, errno);
+}
+
+TEST_F(veth, namespaces_keep_ports_apart)
+{
+	struct sockaddr_wren p = ws_addr(NULL, self->bport);
+	char line[512];
+
+	/* The port w2's socket holds is free here. */
+	EXPECT_EQ(0, bind(self->a, (struct sockaddr *)&p, sizeof(p)));
+	EXPECT_EQ(0, ws_proc_line("udp", self->bport, line, sizeof(line)));
+}
+
+TEST_HARNESS_MAIN

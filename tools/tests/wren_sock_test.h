@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the AF_WREN socket tests (udp_*.c, ping_*.c): bring wren up
+ * on eth0 against the Linux peer, make sockets in another namespace, and
+ * build addresses.
+ *
+ * Address plan: wren on eth0 is 192.0.2.1/28, the Linux peer (peer0 in
+ * namespace "peer") 192.0.2.2/28, as wt_ip().  192.0.2.9 is on the link
+ * but nobody answers ARP for it; 198.51.100.1 has no route.
+ *
+ * A socket belongs to the namespace it was created in, so a test makes
+ * the peer's AF_INET sockets by entering "peer" just for socket().
+ */
+#ifndef _WREN_SOCK_TEST_H
+#define _WREN_SOCK_TEST_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/wren.h>
+#include "wt.h"
+
+#define WS_WREN_IP	"192.0.2.1"
+#define WS_PEER_IP	"192.0.2.2"
+#define WS_BCAST_IP	"192.0.2.15"
+#define WS_DEAD_IP	"192.0.2.9"	/* on link, no such host */
+#define WS_NOROUTE_IP	"198.51.100.1"
+
+static inline struct sockaddr_wren ws_addr(const char *ip, int port)
+{
+	struct sockaddr_wren a;
+
+	memset(&a, 0, sizeof(a));
+	a.swren_family = AF_WREN;
+	a.swren_port = htons(port);
+	a.swren_addr = ip ? inet_addr(ip) : 0;
+	return a;
+}
+
+static inline struct sockaddr_in ws_inaddr(const char *ip, int port)
+{
+	struct sockaddr_in a;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons(port);
+	a.sin_addr.s_addr = ip ? inet_addr(ip) : 0;
+	return a;
+}
+
+/* socket() in network namespace @ns ("/run/netns/NAME"), -1 on error. */
+static inline int ws_socket_in(const char *ns, int family, int type,
+			       int proto)
+{
+	char path[128];
+	int self, other, fd, err;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	self = open("/proc/self/ns/net", O_RDONLY);
+	other = open(path, O_RDONLY);
+	if (self < 0 || other < 0 || setns(other, CLONE_NEWNET)) {
+		fprintf(stderr, "# ws: cannot enter %s: %s\n", ns,
+			strerror(errno));
+		if (self >= 0)
+			close(self);
+		if (other >= 0)
+			close(other);
+		return -1;
+	}
+	fd = socket(family, type, proto);
+	err = errno;
+	if (setns(self, CLONE_NEWNET)) {
+		fprintf(stderr, "# ws: cannot come back: %s\n",
+			strerror(errno));
+		abort();
+	}
+	close(self);
+	close(other);
+	errno = err;
+	return fd;
+}
+
+/* An AF_INET UDP socket of the Linux peer, bound to @port (0: any). */
+static inline int ws_peer_udp(int port)
+{
+	struct sockaddr_in a = ws_inaddr(NULL, port);
+	int fd = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Wait up to @ms for @events on @fd; the revents, 0 on timeout. */
+static inline int ws_wait(int fd, short events, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	if (poll(&p, 1, ms) <= 0)
+		return 0;
+	return p.revents;
+}
+
+/* Port (host order) a socket is bound to, -1 on error. */
+static inline int ws_local_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return -1;
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+/*
+ * Attach wren to eth0 with 192.0.2.1/28, the peer 192.0.2.2/28 on peer0.
+ * Idempotent: every test's setup calls it; only the first one acts.
+ */
+static inline int ws_net_up(void)
+{
+	static const char *flag = "/run/wren-sock-test.up";
+
+	if (access(flag, F_OK) == 0)
+		return 0;
+	wt_verbose = true;
+	if (wt_sh("ip link set eth0 up"))
+		return -1;
+	if (wt_sh("wrenctl link attach eth0 || wrenctl link show eth0"))
+		return -1;
+	if (wt_sh("wrenctl addr add %s/28 dev eth0", WS_WREN_IP))
+		return -1;
+	if (wt_peer("ip addr flush dev peer0 && ip addr add %s/28 dev peer0 "
+		    "&& ip link set peer0 up", WS_PEER_IP))
+		return -1;
+	if (!WT_WAIT(10000, wt_carrier("eth0") == 1))
+		return -1;
+	/* The peer answers wren's ARP; one ping from there warms both caches. */
+	if (!WT_WAIT(10000, wt_peerq("ping -c 1 -W 1 %s", WS_WREN_IP) == 0))
+		fprintf(stderr, "# ws: %s does not answer the peer's ping\n",
+			WS_WREN_IP);
+	wt_sh("touch %s", flag);
+	return 0;
+}
+
+/* A counter from /proc/net/wren/snmp ("Udp", "InDatagrams"), -1 if absent. */
+static inline long long ws_snmp(const char *group, const char *field)
+{
+	return wt_snmp(NULL, "/proc/net/wren/snmp", group, field);
+}
+
+/*
+ * The line of /proc/net/wren/@file (udp or ping) for local port @port,
+ * copied into @buf; 0, or -1 if there is none.
+ */
+static inline int ws_proc_line(const char *file, int port, char *buf,
+			       size_t len)
+{
+	char path[64], want[16], line[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/net/wren/%s", file);
+	snprintf(want, sizeof(want), ":%04X ", port);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		/* the local address is the second field: "sl: ADDR:PORT " */
+		char *colon = strchr(line, ':');
+
+		if (colon && strncmp(colon + 10, want, strlen(want)) == 0) {
+			snprintf(buf, len, "%s", line);
+			fclose(f);
+			return 0;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+/* The drops column (the last) of a /proc/net/wren/udp line. */
+static inline long long ws_proc_drops(const char *line)
+{
+	const char *sp = strrchr(line, ' ');
+
+	return sp ? strtoll(sp + 1, NULL, 10) : -1;
+}
+
+#endif /* _WREN_SOCK_TEST_H */
