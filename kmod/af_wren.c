@@ -48,8 +48,6 @@ int wren_port_table_init(struct wren_port_table *t, u16 low, u16 high)
 void wren_port_table_destroy(struct wren_port_table *t)
 {
 	WARN_ON_ONCE(t->count);
-	/* The receive path may still be inside a bucket walk. */
-	synchronize_rcu();
 	kvfree(t->hash);
 	t->hash = NULL;
 }

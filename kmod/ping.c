@@ -140,9 +140,10 @@ struct proto wren_ping_prot = {
 void wren_ping_rcv(struct sk_buff *skb)
 {
 	struct wren_net *wn = wren_net(dev_net(skb->dev));
+	struct wren_ping_table *pt;
 	const struct icmphdr *icmph;
 	const struct iphdr *iph;
-	struct sock *sk;
+	struct sock *sk = NULL;
 
 	if (!pskb_may_pull(skb, sizeof(*icmph))) {
 		wren_drop(wn, skb, WREN_DROP_ICMP_TRUNCATED);
@@ -153,8 +154,11 @@ void wren_ping_rcv(struct sk_buff *skb)
 	iph = ip_hdr(skb);
 
 	rcu_read_lock();
-	sk = wren_port_lookup_rcu(&wn->ping->ids, iph->saddr, 0, iph->daddr,
-				  ntohs(icmph->un.echo.id), skb->dev->ifindex);
+	pt = READ_ONCE(wn->ping);
+	if (pt)
+		sk = wren_port_lookup_rcu(&pt->ids, iph->saddr, 0, iph->daddr,
+					  ntohs(icmph->un.echo.id),
+					  skb->dev->ifindex);
 	if (!sk) {
 		rcu_read_unlock();
 		wren_drop(wn, skb, WREN_DROP_PING_NO_SOCKET);
@@ -172,7 +176,8 @@ void wren_ping_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	const struct icmphdr *icmph;
 	struct wren_net *wn = wren_net(net);
-	struct sock *sk;
+	struct wren_ping_table *pt;
+	struct sock *sk = NULL;
 	int err;
 
 	icmph = (const struct icmphdr *)(skb->data + iph->ihl * 4);
@@ -180,8 +185,10 @@ void wren_ping_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 		return;
 
 	rcu_read_lock();
-	sk = wren_port_lookup_rcu(&wn->ping->ids, iph->daddr, 0, iph->saddr,
-				  ntohs(icmph->un.echo.id), 0);
+	pt = READ_ONCE(wn->ping);
+	if (pt)
+		sk = wren_port_lookup_rcu(&pt->ids, iph->daddr, 0, iph->saddr,
+					  ntohs(icmph->un.echo.id), 0);
 	if (sk && wren_icmp_err_convert(type, code, &err))
 		wren_dgram_report_err(sk, err);
 	rcu_read_unlock();
@@ -219,7 +226,8 @@ void wren_ping_net_exit(struct wren_net *wn)
 	if (!t)
 		return;
 	wren_port_proc_exit(wn, "ping");
+	WRITE_ONCE(wn->ping, NULL);
+	synchronize_rcu();
 	wren_port_table_destroy(&t->ids);
-	wn->ping = NULL;
 	kfree(t);
 }

@@ -78,6 +78,12 @@ struct wren_port_table {
 #define WREN_PORT_HASH_SIZE	1024
 
 int wren_port_table_init(struct wren_port_table *t, u16 low, u16 high);
+/*
+ * Free the buckets.  The caller first unpublishes the table (wn->udp =
+ * NULL) and waits for an RCU grace period: packets may still arrive while
+ * the namespace is torn down, the devices being detached after the
+ * transports.
+ */
 void wren_port_table_destroy(struct wren_port_table *t);
 
 /*

@@ -182,10 +182,11 @@ static void wren_udp_queue(struct wren_net *wn, struct sock *sk,
 }
 
 /* Deliver a broadcast to every socket that matches; RCU held. */
-static void wren_udp_bcast(struct wren_net *wn, struct sk_buff *skb,
-			   const struct iphdr *iph, const struct udphdr *uh)
+static void wren_udp_bcast(struct wren_net *wn, struct wren_udp_table *ut,
+			   struct sk_buff *skb, const struct iphdr *iph,
+			   const struct udphdr *uh)
 {
-	struct wren_port_table *t = &wn->udp->ports;
+	struct wren_port_table *t = &ut->ports;
 	u16 lport = ntohs(uh->dest);
 	int dif = skb->dev ? skb->dev->ifindex : 0;
 	struct sock *first = NULL;
@@ -223,6 +224,7 @@ void wren_udp_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
 	struct wren_net *wn = wren_net(net);
+	struct wren_udp_table *ut;
 	const struct iphdr *iph;
 	const struct udphdr *uh;
 	struct sock *sk;
@@ -266,15 +268,22 @@ void wren_udp_rcv(struct sk_buff *skb)
 	}
 
 	rcu_read_lock();
+	ut = READ_ONCE(wn->udp);
+	if (unlikely(!ut)) {
+		/* the namespace is going away */
+		rcu_read_unlock();
+		wren_drop(wn, skb, WREN_DROP_UDP_NO_PORT);
+		return;
+	}
 	if (skb->pkt_type == PACKET_BROADCAST ||
 	    ipv4_is_multicast(iph->daddr) ||
 	    wren_addr_is_broadcast(net, iph->daddr)) {
-		wren_udp_bcast(wn, skb, iph, uh);
+		wren_udp_bcast(wn, ut, skb, iph, uh);
 		rcu_read_unlock();
 		return;
 	}
 
-	sk = wren_port_lookup_rcu(&wn->udp->ports, iph->saddr, uh->source,
+	sk = wren_port_lookup_rcu(&ut->ports, iph->saddr, uh->source,
 				  iph->daddr, ntohs(uh->dest),
 				  skb->dev->ifindex);
 	if (sk) {
@@ -295,15 +304,18 @@ void wren_udp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	const struct udphdr *uh;
 	struct wren_net *wn = wren_net(net);
-	struct sock *sk;
+	struct wren_udp_table *ut;
+	struct sock *sk = NULL;
 	int err;
 
 	uh = (const struct udphdr *)(skb->data + iph->ihl * 4);
 
 	rcu_read_lock();
 	/* Our datagram: we were its source, the peer its destination. */
-	sk = wren_port_lookup_rcu(&wn->udp->ports, iph->daddr, uh->dest,
-				  iph->saddr, ntohs(uh->source), 0);
+	ut = READ_ONCE(wn->udp);
+	if (ut)
+		sk = wren_port_lookup_rcu(&ut->ports, iph->daddr, uh->dest,
+					  iph->saddr, ntohs(uh->source), 0);
 	if (!sk) {
 		rcu_read_unlock();
 		WREN_INC(wn, Icmp, InErrors);
@@ -348,7 +360,8 @@ void wren_udp_net_exit(struct wren_net *wn)
 	if (!t)
 		return;
 	wren_port_proc_exit(wn, "udp");
+	WRITE_ONCE(wn->udp, NULL);
+	synchronize_rcu();
 	wren_port_table_destroy(&t->ports);
-	wn->udp = NULL;
 	kfree(t);
 }
