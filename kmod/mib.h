@@ -46,6 +46,8 @@
 	X(ARP_NOT_FOR_US, "ArpNotForUs")				\
 	X(ARP_QUEUE_FULL, "ArpQueueFull")				\
 	X(ARP_FAILED, "ArpFailed")					\
+	X(ARP_CONFLICT, "ArpConflict")					\
+	X(ARP_TABLE_FULL, "ArpTableFull")				\
 	X(IP_TRUNCATED, "IpTruncated")					\
 	X(IP_BAD_VERSION, "IpBadVersion")				\
 	X(IP_BAD_IHL, "IpBadIhl")					\
@@ -58,6 +60,7 @@
 	X(IP_UNKNOWN_PROTO, "IpUnknownProto")				\
 	X(IP_NO_ROUTE, "IpNoRoute")					\
 	X(IP_FRAG_NEEDED, "IpFragNeeded")				\
+	X(IP_LOOP_FULL, "IpLoopFull")					\
 	X(FRAG_TOO_BIG, "FragTooBig")					\
 	X(FRAG_ZERO_LEN, "FragZeroLen")					\
 	X(FRAG_BAD_LEN, "FragBadLen")					\
@@ -68,6 +71,7 @@
 	X(ICMP_BAD_CSUM, "IcmpBadCsum")					\
 	X(ICMP_UNHANDLED, "IcmpUnhandled")				\
 	X(ICMP_BCAST_ECHO, "IcmpBcastEcho")				\
+	X(ICMP_BAD_ERROR, "IcmpBadError")				\
 	X(UDP_TRUNCATED, "UdpTruncated")				\
 	X(UDP_BAD_LEN, "UdpBadLen")					\
 	X(UDP_BAD_CSUM, "UdpBadCsum")					\

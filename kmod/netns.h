@@ -14,6 +14,7 @@
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
+#include <linux/workqueue.h>
 #include "wren.h"
 #include "mib.h"
 
@@ -24,6 +25,9 @@ struct wren_udp_table;		/* udp.c */
 struct wren_ping_table;		/* ping.c */
 struct wren_tcp_table;		/* tcp*.c (later) */
 struct wren_icmp_state;		/* icmp.c */
+
+#define WREN_CONG_NAME_MAX	16
+#define WREN_TCP_MSL_MS_DEFAULT	30000
 
 struct wren_net {
 	struct net			*net;
@@ -46,6 +50,17 @@ struct wren_net {
 	struct wren_mib			mib;
 	atomic_t			ip_id;	/* next IP identification */
 	struct proc_dir_entry		*proc_dir;	/* /proc/net/wren */
+
+	/*
+	 * Datagrams sent to one of our own addresses, delivered from a work
+	 * item (ip_input.c).  Bounded; the queue's own lock.
+	 */
+	struct sk_buff_head		loopq;
+	struct work_struct		loop_work;
+
+	/* Settings (WREN_CMD_SET): written under RTNL, read with READ_ONCE. */
+	u32				tcp_msl_ms;
+	char				tcp_cong[WREN_CONG_NAME_MAX];
 };
 
 /* One interface address (at most WREN_MAX_ADDRS per interface). */
@@ -153,6 +168,13 @@ int wren_icmp_net_init(struct wren_net *wn);
 void wren_icmp_net_exit(struct wren_net *wn);
 int wren_proc_net_init(struct wren_net *wn);
 void wren_proc_net_exit(struct wren_net *wn);
+/*
+ * /proc/net/wren of this namespace.  It exists before any transport's
+ * *_net_init() runs and is removed after every *_net_exit(): transports add
+ * their files with proc_create_net_data(name, 0444, wren_proc_dir(wn), ...)
+ * and remove them with remove_proc_entry(name, wren_proc_dir(wn)).
+ */
+struct proc_dir_entry *wren_proc_dir(struct wren_net *wn);
 int wren_netlink_init(void);
 void wren_netlink_exit(void);
 

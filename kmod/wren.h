@@ -50,6 +50,7 @@ struct wren_route_res {
 	int	ifindex;
 	u32	mtu;		/* the device's MTU */
 	bool	broadcast;	/* daddr is a (limited or directed) broadcast */
+	bool	local;		/* daddr is ours: delivered without a device */
 };
 
 /*

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wren: the LAN driver boundary.
+ *
+ * wren attaches to an Ethernet net_device by installing an rx_handler.  It
+ * takes the ARP frames and the IPv4 frames sent to this host (unicast to
+ * our MAC, or broadcast) and passes everything else back to Linux untouched.
+ * Frames leave through dev_queue_xmit().
+ *
+ * Locking: attach and detach run under RTNL (netlink, the netdevice
+ * notifier, namespace exit).  The packet path finds the wren_iface through
+ * dev->rx_handler_data under RCU; a detached wren_iface is freed, and its
+ * device reference dropped, after a grace period.
+ */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
+#include <linux/if_vlan.h>
+#include <linux/rtnetlink.h>
+#include <linux/u64_stats_sync.h>
+#include "ip.h"
+
+static rx_handler_result_t wren_link_rx(struct sk_buff **pskb);
+
+struct wren_iface *wren_iface_by_index_rcu(struct net *net, int ifindex)
+{
+	struct net_device *dev = dev_get_by_index_rcu(net, ifindex);
+
+	if (!dev || rcu_access_pointer(dev->rx_handler) != wren_link_rx)
+		return NULL;
+	return rcu_dereference(dev->rx_handler_data);
+}
+
+struct wren_iface *wren_iface_get(struct net_device *dev)
+{
+	ASSERT_RTNL();
+	if (rtnl_dereference(dev->rx_handler) != wren_link_rx)
+		return NULL;
+	return rtnl_dereference(dev->rx_handler_data);
+}
+
+static void wren_link_count(struct wren_iface *ifc, bool rx, unsigned int len)
+{
+	struct wren_iface_stats *st = this_cpu_ptr(ifc->stats);
+
+	u64_stats_update_begin(&st->syncp);
+	if (rx) {
+		u64_stats_inc(&st->rx_packets);
+		u64_stats_add(&st->rx_bytes, len);
+	} else {
+		u64_stats_inc(&st->tx_packets);
+		u64_stats_add(&st->tx_bytes, len);
+	}
+	u64_stats_update_end(&st->syncp);
+}
+
+void wren_link_stats_drop(struct wren_iface *ifc, bool rx)
+{
+	struct wren_iface_stats *st = this_cpu_ptr(ifc->stats);
+
+	u64_stats_update_begin(&st->syncp);
+	u64_stats_inc(rx ? &st->rx_drops : &st->tx_drops);
+	u64_stats_update_end(&st->syncp);
+}
+
+/* ---- receive --------------------------------------------------------------- */
+
+static void wren_link_deliver(struct wren_iface *ifc, struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_ARP)) {
+		wren_arp_rcv(ifc, skb);
+		return;
+	}
+	/*
+	 * A frame from a local Linux sender over veth may still carry a
+	 * partial checksum; finish it, since wren checks checksums in software.
+	 */
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+		wren_drop(ifc->wn, skb, WREN_DROP_NOMEM);
+		return;
+	}
+	wren_ip_rcv(ifc, skb);
+}
+
+/* A GSO super-packet (veth from a local sender): cut it into frames. */
+static void wren_link_rcv_gso(struct wren_iface *ifc, struct sk_buff *skb)
+{
+	struct sk_buff *segs, *next;
+	int maclen = skb->data - skb_mac_header(skb);
+
+	__skb_push(skb, maclen);
+	segs = __skb_gso_segment(skb, 0, false);
+	if (IS_ERR_OR_NULL(segs)) {
+		wren_drop(ifc->wn, skb, WREN_DROP_NOMEM);
+		return;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		__skb_pull(skb, maclen);
+		skb_reset_network_header(skb);
+		wren_link_deliver(ifc, skb);
+	}
+}
+
+static bool wren_link_wants(const struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_ARP))
+		return true;
+	if (skb->protocol != htons(ETH_P_IP))
+		return false;
+	/* wren joins no multicast group: leave those frames to Linux. */
+	return skb->pkt_type != PACKET_MULTICAST;
+}
+
+static rx_handler_result_t wren_link_rx(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct wren_iface *ifc;
+
+	if (!wren_link_wants(skb) || skb_vlan_tag_present(skb))
+		return RX_HANDLER_PASS;
+	ifc = rcu_dereference(skb->dev->rx_handler_data);
+	if (skb->pkt_type == PACKET_OTHERHOST) {
+		wren_drop(ifc->wn, skb, WREN_DROP_ETH_OTHERHOST);
+		return RX_HANDLER_CONSUMED;
+	}
+	if (skb_mac_header_len(skb) < ETH_HLEN) {
+		wren_link_stats_drop(ifc, true);
+		wren_drop(ifc->wn, skb, WREN_DROP_ETH_TRUNCATED);
+		return RX_HANDLER_CONSUMED;
+	}
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (!skb) {
+		WREN_DROP_COUNT(ifc->wn, NOMEM);
+		return RX_HANDLER_CONSUMED;
+	}
+	wren_link_count(ifc, true, skb->len + ETH_HLEN);
+	if (skb_is_gso(skb))
+		wren_link_rcv_gso(ifc, skb);
+	else
+		wren_link_deliver(ifc, skb);
+	return RX_HANDLER_CONSUMED;
+}
+
+/* ---- transmit -------------------------------------------------------------- */
+
+int wren_link_output(struct wren_iface *ifc, struct sk_buff *skb,
+		     const u8 *dst_mac, __be16 proto)
+{
+	struct net_device *dev = ifc->dev;
+	struct ethhdr *eth;
+	unsigned int len;
+	int err;
+
+	if (unlikely(!netif_running(dev))) {
+		wren_link_stats_drop(ifc, false);
+		wren_drop(ifc->wn, skb, WREN_DROP_DEV_DOWN);
+		return -ENETDOWN;
+	}
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(dev))) {
+		wren_link_stats_drop(ifc, false);
+		wren_drop(ifc->wn, skb, WREN_DROP_NOMEM);
+		return -ENOBUFS;
+	}
+	skb_reset_network_header(skb);
+	eth = skb_push(skb, ETH_HLEN);
+	skb_reset_mac_header(skb);
+	ether_addr_copy(eth->h_dest, dst_mac);
+	ether_addr_copy(eth->h_source, dev->dev_addr);
+	eth->h_proto = proto;
+	skb->protocol = proto;
+	skb->dev = dev;
+	len = skb->len;
+	err = net_xmit_errno(dev_queue_xmit(skb));
+	if (err) {
+		wren_link_stats_drop(ifc, false);
+		return err;
+	}
+	wren_link_count(ifc, false, len);
+	return 0;
+}
+
+/* ---- attach and detach ------------------------------------------------------ */
+
+static bool wren_link_usable(struct net_device *dev,
+			     struct netlink_ext_ack *extack)
+{
+	if (dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN ||
+	    (dev->flags & IFF_LOOPBACK)) {
+		NL_SET_ERR_MSG(extack, "device is not an Ethernet device");
+		return false;
+	}
+	return true;
+}
+
+static struct wren_iface *wren_iface_alloc(struct wren_net *wn,
+					   struct net_device *dev)
+{
+	struct wren_iface *ifc = kzalloc(sizeof(*ifc), GFP_KERNEL);
+	struct wren_ifaddrs *ia = kzalloc(sizeof(*ia), GFP_KERNEL);
+	int cpu;
+
+	if (!ifc || !ia)
+		goto fail;
+	ifc->stats = alloc_percpu(struct wren_iface_stats);
+	if (!ifc->stats)
+		goto fail;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(ifc->stats, cpu)->syncp);
+	ifc->dev = dev;
+	ifc->wn = wn;
+	RCU_INIT_POINTER(ifc->addrs, ia);
+	return ifc;
+fail:
+	kfree(ia);
+	kfree(ifc);
+	return NULL;
+}
+
+static void wren_iface_free_rcu(struct rcu_head *head)
+{
+	struct wren_iface *ifc = container_of(head, struct wren_iface, rcu);
+
+	netdev_put(ifc->dev, &ifc->dev_tracker);
+	kfree(rcu_dereference_protected(ifc->addrs, 1));
+	free_percpu(ifc->stats);
+	kfree(ifc);
+}
+
+int wren_link_attach(struct wren_net *wn, struct net_device *dev,
+		     struct netlink_ext_ack *extack)
+{
+	struct wren_iface *ifc;
+	int err;
+
+	ASSERT_RTNL();
+	if (wren_iface_get(dev)) {
+		NL_SET_ERR_MSG(extack, "device is already attached");
+		return -EEXIST;
+	}
+	if (!wren_link_usable(dev, extack))
+		return -EINVAL;
+	ifc = wren_iface_alloc(wn, dev);
+	if (!ifc)
+		return -ENOMEM;
+	err = netdev_rx_handler_register(dev, wren_link_rx, ifc);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "device already has a receive handler (bridge, bond, ...)");
+		kfree(rcu_dereference_protected(ifc->addrs, 1));
+		free_percpu(ifc->stats);
+		kfree(ifc);
+		return err;
+	}
+	netdev_hold(dev, &ifc->dev_tracker, GFP_KERNEL);
+	list_add_tail_rcu(&ifc->node, &wn->ifaces);
+	wn->n_ifaces++;
+	return 0;
+}
+
+void wren_link_detach(struct wren_iface *ifc)
+{
+	struct wren_net *wn = ifc->wn;
+
+	ASSERT_RTNL();
+	/* Waits for rx handlers in flight (synchronize_net()). */
+	netdev_rx_handler_unregister(ifc->dev);
+	list_del_rcu(&ifc->node);
+	wn->n_ifaces--;
+	wren_route_iface_gone(ifc);
+	wren_arp_flush(wn, ifc, true);
+	wren_loop_flush_dev(wn, ifc->dev);
+	call_rcu(&ifc->rcu, wren_iface_free_rcu);
+}
+
+/* ---- device events ----------------------------------------------------------- */
+
+static int wren_link_event(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct wren_iface *ifc = wren_iface_get(dev);
+
+	if (!ifc)
+		return NOTIFY_DONE;
+	switch (event) {
+	case NETDEV_UNREGISTER:
+		wren_link_detach(ifc);
+		break;
+	case NETDEV_DOWN:
+		wren_arp_flush(ifc->wn, ifc, false);
+		break;
+	case NETDEV_UP:
+		wren_addr_announce_all(ifc);
+		break;
+	case NETDEV_CHANGE:
+		if (netif_carrier_ok(dev))
+			wren_addr_announce_all(ifc);
+		break;
+	case NETDEV_CHANGEADDR:
+		wren_addr_announce_all(ifc);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block wren_link_notifier = {
+	.notifier_call = wren_link_event,
+};
+
+int wren_link_net_init(struct wren_net *wn)
+{
+	return 0;
+}
+
+void wren_link_net_exit(struct wren_net *wn)
+{
+	struct wren_iface *ifc, *tmp;
+
+	ASSERT_RTNL();
+	list_for_each_entry_safe(ifc, tmp, &wn->ifaces, node)
+		wren_link_detach(ifc);
+}
+
+int wren_link_init(void)
+{
+	return register_netdevice_notifier(&wren_link_notifier);
+}
+
+/*
+ * Unregistering the notifier replays NETDEV_UNREGISTER for every device
+ * of every namespace, which detaches whatever is still attached.
+ */
+void wren_link_exit(void)
+{
+	unregister_netdevice_notifier(&wren_link_notifier);
+}
