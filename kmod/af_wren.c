@@ -812,9 +812,9 @@ static const struct seq_operations wren_port_seq_ops = {
 int wren_port_proc_init(struct wren_net *wn, const char *name,
 			struct wren_port_table *t)
 {
-	if (!wn->proc_dir)
+	if (!wren_proc_dir(wn))
 		return 0;	/* /proc not there: nothing to list under */
-	if (!proc_create_seq_private(name, 0444, wn->proc_dir,
+	if (!proc_create_seq_private(name, 0444, wren_proc_dir(wn),
 				     &wren_port_seq_ops,
 				     sizeof(struct wren_port_seq), t))
 		return -ENOMEM;
@@ -823,8 +823,8 @@ int wren_port_proc_init(struct wren_net *wn, const char *name,
 
 void wren_port_proc_exit(struct wren_net *wn, const char *name)
 {
-	if (wn->proc_dir)
-		remove_proc_entry(name, wn->proc_dir);
+	if (wren_proc_dir(wn))
+		remove_proc_entry(name, wren_proc_dir(wn));
 }
 
 /* ---- the family ------------------------------------------------------------ */
