@@ -107,14 +107,14 @@ static struct wren_frag_queue *wren_frag_create(struct wren_frag_table *t,
 	return q;
 }
 
-/* Unlink q and free it with whatever fragments it still holds. */
-static void wren_frag_kill(struct wren_frag_table *t, struct wren_frag_queue *q,
-			   enum wren_drop_reason reason)
+/*
+ * Unlink q and free it with whatever fragments it still holds.  Drop
+ * reasons count datagrams, not fragments: the caller counts the one reason
+ * the datagram died of (with the fragment that killed it, if any).
+ */
+static void wren_frag_kill(struct wren_frag_table *t, struct wren_frag_queue *q)
 {
-	struct sk_buff *skb;
-
-	while ((skb = __skb_dequeue(&q->frags)))
-		wren_drop(t->wn, skb, reason);
+	__skb_queue_purge(&q->frags);
 	t->mem -= q->truesize;
 	hlist_del(&q->node);
 	t->n_queues--;
@@ -281,7 +281,7 @@ static struct wren_frag_queue *wren_frag_add(struct wren_frag_table *t,
 	if (*reason >= 0) {
 		if (kill) {
 			WREN_INC(t->wn, Ip, ReasmFails);
-			wren_frag_kill(t, q, *reason);
+			wren_frag_kill(t, q);
 		}
 		return NULL;
 	}
@@ -299,6 +299,7 @@ struct sk_buff *wren_ip_defrag(struct wren_net *wn, struct sk_buff *skb)
 	struct net_device *dev = skb->dev;
 	u8 pkt_type = skb->pkt_type;
 	struct wren_frag_queue *q;
+	struct sk_buff *f;
 	unsigned int off, len;
 	int reason;
 	bool mf;
@@ -321,7 +322,8 @@ struct sk_buff *wren_ip_defrag(struct wren_net *wn, struct sk_buff *skb)
 	if (!q)
 		return NULL;
 	skb = wren_frag_build(q, dev, pkt_type);
-	__skb_queue_purge(&q->frags);
+	while ((f = __skb_dequeue(&q->frags)))
+		consume_skb(f);
 	kfree(q);
 	if (!skb) {
 		WREN_INC(wn, Ip, ReasmFails);
@@ -344,10 +346,13 @@ static void wren_frag_expire(struct wren_frag_table *t,
 	WREN_INC(t->wn, Ip, ReasmTimeout);
 	WREN_INC(t->wn, Ip, ReasmFails);
 	if (first && !WREN_FRAG_CB(first)->offset) {
+		/* Counted when dropped, after the ICMP error. */
 		__skb_unlink(first, &q->frags);
 		__skb_queue_tail(firsts, first);
+	} else {
+		WREN_DROP_COUNT(t->wn, FRAG_TIMEOUT);
 	}
-	wren_frag_kill(t, q, WREN_DROP_FRAG_TIMEOUT);
+	wren_frag_kill(t, q);
 }
 
 static void wren_frag_timer(struct timer_list *tm)
@@ -480,7 +485,7 @@ void wren_frag_net_exit(struct wren_net *wn)
 	spin_lock_bh(&t->lock);
 	for (b = 0; b < WREN_FRAG_BUCKETS; b++)
 		hlist_for_each_entry_safe(q, tmp, &t->hash[b], node)
-			wren_frag_kill(t, q, WREN_DROP_FRAG_TIMEOUT);
+			wren_frag_kill(t, q);
 	spin_unlock_bh(&t->lock);
 	kfree(t);
 	wn->frags = NULL;

@@ -171,7 +171,9 @@ int wren_link_output(struct wren_iface *ifc, struct sk_buff *skb,
 	skb->protocol = proto;
 	skb->dev = dev;
 	len = skb->len;
-	err = net_xmit_errno(dev_queue_xmit(skb));
+	err = dev_queue_xmit(skb);
+	if (err > 0)
+		err = net_xmit_errno(err);	/* congestion (CN) is no loss */
 	if (err) {
 		wren_link_stats_drop(ifc, false);
 		return err;

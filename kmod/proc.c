@@ -243,8 +243,10 @@ struct proc_dir_entry *wren_proc_dir(struct wren_net *wn)
 
 int wren_proc_net_init(struct wren_net *wn)
 {
-	struct proc_dir_entry *d = proc_mkdir("wren", wn->net->proc_net);
+	struct proc_dir_entry *d;
 
+	/* The directory's data is the net, as single_open_net() expects. */
+	d = proc_net_mkdir(wn->net, "wren", wn->net->proc_net);
 	if (!d)
 		return -ENOMEM;
 	wn->proc_dir = d;
