@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* wt: helpers shared by the test programs.  See wt.h. */
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -714,10 +716,16 @@ int wt_net_up(int nic, int timeout_ms)
 
 int wt_ping(const char *ns, const char *dst, int count)
 {
-	char cmd[128];
+	char cmd[128], *out;
+	int rc;
 
-	snprintf(cmd, sizeof(cmd), "ping -q -c %d -i 0.2 -W 2 %s", count, dst);
-	return wt_run(ns, cmd);
+	snprintf(cmd, sizeof(cmd), "ping -q -c %d -i 0.2 -W 2 %s 2>&1", count,
+		 dst);
+	out = wt_run_out(ns, &rc, cmd);
+	if (rc)		/* the summary only when it failed */
+		wt_diag("ping failed (%d):\n%s\n", rc, out ? out : "");
+	free(out);
+	return rc;
 }
 
 static void wt_xfer_parse(struct wt_xfer_end *e, const char *out)
@@ -906,19 +914,28 @@ bool wt_module_loaded(const char *name)
 
 int wt_ifname_by_mac(const char *mac, char *buf, size_t len)
 {
-	char *cmd, *out;
+	struct dirent *de;
+	char path[300], *addr;
 	int rc = -1;
+	DIR *d;
 
-	if (asprintf(&cmd, "grep -il '^%s$' /sys/class/net/*/address | "
-		     "head -n 1 | cut -d/ -f5", mac) < 0)
-		abort();
-	out = wt_run_out(NULL, NULL, cmd);
-	if (out && *out && strlen(out) < len) {
-		strcpy(buf, out);
-		rc = 0;
+	d = opendir("/sys/class/net");
+	if (!d)
+		return -1;
+	while (rc && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/net/%s/address",
+			 de->d_name);
+		addr = wt_read_file(path);
+		if (addr && !strncasecmp(addr, mac, strlen(mac)) &&
+		    strlen(de->d_name) < len) {
+			strcpy(buf, de->d_name);
+			rc = 0;
+		}
+		free(addr);
 	}
-	free(out);
-	free(cmd);
+	closedir(d);
 	return rc;
 }
 
@@ -952,4 +969,64 @@ void wt_net_diag(int nic)
 	wt_peer("{ ip -s link show %s; tc -s qdisc show dev %s; "
 		"grep -E '^(Ip|Udp|Tcp):' /proc/net/snmp; } 2>&1 | "
 		"sed 's/^/#   [peer] /' >&2", p, p);
+}
+
+int wt_module_unload(const char *name)
+{
+	char path[128];
+
+	if (wt_sh("rmmod %s", name))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	if (!WT_WAIT(10000, access(path, F_OK) != 0)) {
+		wt_diag("%s still present after rmmod\n", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every NIC of /run/wren.env is present in the own namespace. */
+static bool wt_nics_present(void)
+{
+	char mac[32], name[32];
+	int i, n = wt_env_nics();
+
+	for (i = 0; i < n; i++)
+		if (wt_env_mac(i, mac, sizeof(mac)) ||
+		    wt_ifname_by_mac(mac, name, sizeof(name)))
+			return false;
+	return n > 0;
+}
+
+int wt_driver_load(const char *params, char **msg)
+{
+	char *out;
+	int rc, i, n = wt_env_nics();
+
+	out = wt_out("insmod %s/%s.ko %s 2>&1", WT_MODDIR, WT_DRIVER,
+		     params ? params : "");
+	rc = wt_out_status;
+	if (msg)
+		*msg = out;
+	else
+		free(out);
+	if (rc)
+		return rc;
+	if (!WT_WAIT(10000, wt_nics_present())) {
+		wt_diag("not every NIC came back after insmod\n");
+		return -1;
+	}
+	if (wt_sh("/usr/lib/wren/nicnames.sh"))
+		return -1;
+	for (i = 0; i < n; i++) {
+		char path[96];
+
+		snprintf(path, sizeof(path), "/sys/class/net/%s",
+			 wt_ifname(i, WT_GUEST));
+		if (!WT_WAIT(5000, access(path, F_OK) == 0)) {
+			wt_diag("%s did not come back\n", path);
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -272,6 +272,22 @@ bool wt_module_loaded(const char *name);
  */
 const char *wt_expect_driver(void);
 
+/*
+ * Unload module @name (rmmod) and wait until it is gone; 0 or -1.
+ * Loading is wt_driver_load(); a test that unloads must load again.
+ */
+int wt_module_unload(const char *name);
+
+/*
+ * insmod wren_e1000 (WT_MODDIR) with module parameters @params ("" for
+ * none), then wait for every NIC of /run/wren.env and name them eth<i>
+ * again (/usr/lib/wren/nicnames.sh).  Returns insmod's exit status, or -1
+ * if it loaded but the NICs did not come back.  insmod's message (e.g.
+ * "Invalid argument") goes to *@msg if @msg is not NULL (free() it).
+ */
+int wt_driver_load(const char *params, char **msg);
+#define WT_DRIVER	"wren_e1000"
+
 /* Name of the interface whose MAC is @mac in the own namespace, into @buf. */
 int wt_ifname_by_mac(const char *mac, char *buf, size_t len);
 

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drv_params: wren_e1000's module parameters (tx_ring, rx_ring: 64..4096,
+ * multiples of 8; rx_usecs: 0..10000; copybreak: 0..1024).  Out-of-range
+ * values make insmod fail with EINVAL and leave no module and no NIC
+ * behind; in-range values load and show in sysfs and ethtool.  The test
+ * reloads the driver and leaves it loaded with its defaults.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "wt.h"
+
+FIXTURE(params) {
+	int nics;
+};
+
+FIXTURE_SETUP(params)
+{
+	self->nics = wt_env_nics();
+	ASSERT_GE(self->nics, 1);
+	if (wt_module_loaded(WT_DRIVER))
+		ASSERT_EQ(0, wt_module_unload(WT_DRIVER));
+}
+
+FIXTURE_TEARDOWN(params)
+{
+	/* Leave the driver loaded, with its defaults, for what follows. */
+	if (wt_module_loaded(WT_DRIVER))
+		wt_module_unload(WT_DRIVER);
+	wt_driver_load("", NULL);
+}
+
+/* insmod with @params fails with @err; nothing is left behind. */
+static void bad_err(struct __test_metadata *_metadata, const char *params,
+		    const char *err)
+{
+	char *msg = NULL;
+	int rc = wt_driver_load(params, &msg);
+
+	EXPECT_NE(0, rc) TH_LOG("insmod %s was accepted", params);
+	EXPECT_NE(NULL, msg && strstr(msg, err) ? msg : NULL)
+		TH_LOG("insmod %s: %s", params, msg ? msg : "(no message)");
+	free(msg);
+	EXPECT_FALSE(wt_module_loaded(WT_DRIVER)) TH_LOG("%s", params);
+	EXPECT_NE(0, access("/sys/class/net/eth0", F_OK));
+	if (wt_module_loaded(WT_DRIVER))
+		wt_module_unload(WT_DRIVER);
+}
+
+/* The driver's own checks: EINVAL ("Invalid argument"). */
+#define bad(m, params)	bad_err(m, params, "Invalid argument")
+
+TEST_F_TIMEOUT(params, ring_out_of_range, 120)
+{
+	bad(_metadata, "tx_ring=5");
+	bad(_metadata, "tx_ring=0");
+	bad(_metadata, "tx_ring=8192");
+	bad(_metadata, "tx_ring=100");		/* not a multiple of 8 */
+	bad(_metadata, "rx_ring=56");
+	bad(_metadata, "rx_ring=4104");
+	bad(_metadata, "rx_ring=100000");
+	bad(_metadata, "rx_ring=-1");
+	bad(_metadata, "tx_ring=256 rx_ring=5");
+}
+
+TEST_F_TIMEOUT(params, rx_usecs_and_copybreak_out_of_range, 120)
+{
+	bad(_metadata, "rx_usecs=10001");
+	bad(_metadata, "rx_usecs=4294967295");
+	/* Not even a uint: the kernel's parser says ERANGE before us. */
+	bad_err(_metadata, "rx_usecs=4294967296", "out of range");
+	bad(_metadata, "copybreak=1025");
+	bad(_metadata, "copybreak=99999999");
+	bad(_metadata, "copybreak=abc");
+}
+
+/* In-range values at both ends load, and are what the driver uses. */
+TEST_F_TIMEOUT(params, limits_accepted_and_applied, 180)
+{
+	char *out;
+
+	ASSERT_EQ(0, wt_driver_load("tx_ring=64 rx_ring=4096 rx_usecs=0 "
+				    "copybreak=0", NULL));
+	EXPECT_EQ(64, wt_read_ll("/sys/module/%s/parameters/tx_ring",
+				 WT_DRIVER));
+	EXPECT_EQ(4096, wt_read_ll("/sys/module/%s/parameters/rx_ring",
+				   WT_DRIVER));
+	out = wt_out("ethtool -g eth0 | sed -n '/Current/,$p'");
+	EXPECT_EQ(4096, wt_text_key(out, "RX"));
+	EXPECT_EQ(64, wt_text_key(out, "TX"));
+	free(out);
+	out = wt_out("ethtool -c eth0");
+	EXPECT_EQ(0, wt_text_key(out, "rx-usecs"));
+	free(out);
+	ASSERT_EQ(0, wt_net_up(0, 20000));
+	EXPECT_EQ(0, wt_ping(NULL, wt_ip(0, WT_PEER), 3));
+	{
+		struct wt_xfer x = {
+			.recv_ns = WT_PEER_NS, .host = wt_ip(0, WT_PEER),
+			.port = 5601, .bytes = 4 * WT_MIB,
+		};
+		struct wt_xfer y = {
+			.send_ns = WT_PEER_NS, .host = wt_ip(0, WT_GUEST),
+			.port = 5601, .bytes = 4 * WT_MIB,
+		};
+
+		EXPECT_EQ(0, wt_xfer_run(&x));
+		EXPECT_EQ(0, wt_xfer_run(&y));
+	}
+	ASSERT_EQ(0, wt_module_unload(WT_DRIVER));
+
+	ASSERT_EQ(0, wt_driver_load("tx_ring=4096 rx_ring=64 rx_usecs=10000 "
+				    "copybreak=1024", NULL));
+	out = wt_out("ethtool -g eth0 | sed -n '/Current/,$p'");
+	EXPECT_EQ(64, wt_text_key(out, "RX"));
+	EXPECT_EQ(4096, wt_text_key(out, "TX"));
+	free(out);
+	ASSERT_EQ(0, wt_net_up(0, 20000));
+	EXPECT_EQ(0, wt_ping(NULL, wt_ip(0, WT_PEER), 3));
+}
+
+/* Every NIC comes back, named and with its MAC, after a reload. */
+TEST_F_TIMEOUT(params, reload_restores_every_nic, 120)
+{
+	char mac[32], *addr, path[96];
+	int i;
+
+	ASSERT_EQ(0, wt_driver_load("", NULL));
+	for (i = 0; i < self->nics; i++) {
+		ASSERT_EQ(0, wt_env_mac(i, mac, sizeof(mac)));
+		snprintf(path, sizeof(path), "/sys/class/net/%s/address",
+			 wt_ifname(i, WT_GUEST));
+		addr = wt_read_file(path);
+		ASSERT_NE(NULL, addr);
+		EXPECT_EQ(0, strncmp(addr, mac, strlen(mac)));
+		free(addr);
+	}
+	ASSERT_EQ(0, wt_net_up(0, 20000));
+}
+
+TEST_HARNESS_MAIN

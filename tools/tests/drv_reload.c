@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drv_reload: 50 rmmod/insmod cycles of wren_e1000 with traffic between
+ * (ping and a small TCP transfer, alternating direction).  No kernel
+ * warning may appear, and after a few warm-up cycles the kernel's memory
+ * (Slab, MemFree, after dropping caches) must not grow beyond noise.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "wt.h"
+
+#define RELOAD_CYCLES	50
+#define RELOAD_WARMUP	5
+/* Allowed growth over the measured cycles, in KiB. */
+#define RELOAD_SLAB_SLACK	(3 * 1024)
+#define RELOAD_FREE_SLACK	(6 * 1024)
+
+FIXTURE(reload) {
+	int bugs_before;
+};
+
+FIXTURE_SETUP(reload)
+{
+	self->bugs_before = wt_dmesg_count(WT_DMESG_BUG);
+	ASSERT_LE(0, self->bugs_before);
+	ASSERT_TRUE(wt_module_loaded(WT_DRIVER));
+}
+
+FIXTURE_TEARDOWN(reload)
+{
+	if (!wt_module_loaded(WT_DRIVER))
+		wt_driver_load("", NULL);
+}
+
+/* One cycle: unload, load, bring the link up, and move some traffic. */
+static void cycle(struct __test_metadata *_metadata, int i)
+{
+	struct wt_xfer x = {
+		.port = 5701,
+		.bytes = 256 * WT_KIB,
+		.timeout_ms = 30000,
+	};
+
+	ASSERT_EQ(0, wt_module_unload(WT_DRIVER)) TH_LOG("cycle %d", i);
+	ASSERT_EQ(0, wt_driver_load("", NULL)) TH_LOG("cycle %d", i);
+	ASSERT_EQ(0, wt_net_up(0, 20000)) TH_LOG("cycle %d", i);
+	ASSERT_EQ(0, wt_ping(NULL, wt_ip(0, WT_PEER), 2)) TH_LOG("cycle %d", i);
+	if (i % 2) {
+		x.recv_ns = WT_PEER_NS;
+		x.host = wt_ip(0, WT_PEER);
+	} else {
+		x.send_ns = WT_PEER_NS;
+		x.host = wt_ip(0, WT_GUEST);
+	}
+	ASSERT_EQ(0, wt_xfer_run(&x)) TH_LOG("cycle %d", i);
+}
+
+TEST_F_TIMEOUT(reload, cycles_without_leaks_or_warnings, 1200)
+{
+	struct wt_mem m0, m1;
+	double t0 = wt_now();
+	int i, bugs;
+
+	wt_verbose = false;
+	for (i = 0; i < RELOAD_CYCLES; i++) {
+		cycle(_metadata, i);
+		if (i + 1 == RELOAD_WARMUP)
+			ASSERT_EQ(0, wt_mem_snapshot(&m0, true));
+		bugs = wt_dmesg_count(WT_DMESG_BUG);
+		ASSERT_EQ(self->bugs_before, bugs) {
+			TH_LOG("kernel warning after cycle %d", i);
+			wt_sh("dmesg | tail -n 40 | sed 's/^/# /'");
+		}
+	}
+	ASSERT_EQ(0, wt_mem_snapshot(&m1, true));
+	TH_LOG("%d cycles in %.0f s", RELOAD_CYCLES, wt_now() - t0);
+	TH_LOG("after warm-up: Slab %lld KiB, SUnreclaim %lld KiB, MemFree %lld KiB",
+	       m0.slab, m0.sunreclaim, m0.memfree);
+	TH_LOG("at the end:    Slab %lld KiB, SUnreclaim %lld KiB, MemFree %lld KiB",
+	       m1.slab, m1.sunreclaim, m1.memfree);
+	EXPECT_LE(m1.slab - m0.slab, RELOAD_SLAB_SLACK);
+	EXPECT_LE(m1.sunreclaim - m0.sunreclaim, RELOAD_SLAB_SLACK);
+	EXPECT_LE(m0.memfree - m1.memfree, RELOAD_FREE_SLACK);
+}
+
+/* The driver goes away cleanly while traffic is flowing through it. */
+TEST_F_TIMEOUT(reload, unload_under_traffic, 300)
+{
+	struct wt_xfer x = {
+		.recv_ns = WT_PEER_NS, .port = 5702,
+		.bytes = 64 * WT_MIB, .timeout_ms = 60000,
+	};
+	struct wt_bg *rcv, *snd;
+	long long t0;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, wt_net_up(0, 20000));
+		x.host = wt_ip(0, WT_PEER);
+		rcv = wt_xfer_recv_start(&x);
+		ASSERT_NE(NULL, rcv);
+		t0 = wt_if_stat("eth0", "tx_bytes");
+		snd = wt_xfer_send_start(&x);
+		WT_WAIT(20000, wt_if_stat("eth0", "tx_bytes") - t0 > WT_MIB);
+		EXPECT_EQ(0, wt_module_unload(WT_DRIVER));
+		/* The transfer cannot finish: only the sender must notice. */
+		wt_bg_free(snd);
+		wt_bg_free(rcv);
+		ASSERT_EQ(0, wt_driver_load("", NULL));
+	}
+	ASSERT_EQ(0, wt_net_up(0, 20000));
+	EXPECT_EQ(0, wt_ping(NULL, wt_ip(0, WT_PEER), 3));
+	EXPECT_EQ(self->bugs_before, wt_dmesg_count(WT_DMESG_BUG));
+}
+
+TEST_HARNESS_MAIN
