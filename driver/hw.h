@@ -222,7 +222,7 @@ struct we_tx_ctx_desc {
 #define WE_TXD_CMD_TSE		BIT(26)	/* TCP segmentation enable (data) */
 #define WE_TXD_CMD_RS		BIT(27)	/* report status */
 #define WE_TXD_CMD_DEXT		BIT(29)	/* descriptor extension */
-#define WE_TXD_DTYP_D		(1u << 20)	/* data descriptor type */
+#define WE_TXD_DTYP_D		BIT(20)	/* data descriptor type */
 #define WE_TXD_DTYP_C		(0u << 20)	/* context descriptor type */
 #define WE_TXD_LEN_MASK		GENMASK(19, 0)
 /* TUCMD byte of a context descriptor */
@@ -241,7 +241,7 @@ struct we_tx_ctx_desc {
 /* MDIC */
 #define WE_MDIC_REG_SHIFT	16
 #define WE_MDIC_PHY_SHIFT	21
-#define WE_MDIC_OP_WRITE	(1u << 26)
+#define WE_MDIC_OP_WRITE	BIT(26)
 #define WE_MDIC_OP_READ		(2u << 26)
 #define WE_MDIC_READY		BIT(28)
 #define WE_MDIC_ERROR		BIT(30)

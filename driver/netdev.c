@@ -402,9 +402,6 @@ static void we_get_stats64(struct net_device *netdev,
 		case WE_MPRC:
 			s->multicast = v;
 			break;
-		case WE_RNBC:
-			s->rx_fifo_errors = v;
-			break;
 		default:
 			break;
 		}

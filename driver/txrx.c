@@ -166,7 +166,7 @@ static bool we_tx_clean(struct we_adapter *a, int budget)
 	smp_mb();
 	if (unlikely(netif_queue_stopped(netdev) &&
 		     we_ring_unused(r, READ_ONCE(r->next_to_use), ntc) >=
-		     WE_TX_WAKE_THRESH &&
+		     WE_TX_WAKE_THRESH(r) &&
 		     !test_bit(WE_STATE_DOWN, &a->state))) {
 		netif_wake_queue(netdev);
 		atomic_long_inc(&a->tx_restart);
@@ -342,6 +342,12 @@ netdev_tx_t we_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	}
 
 	needed = we_tx_desc_count(skb) + 1;	/* + context */
+	if (unlikely(needed >= r->count)) {
+		/* Cannot happen with 64 KiB GSO frames; never wedge on it. */
+		netdev_warn_once(netdev, "frame needs %u descriptors, ring has %u\n",
+				 needed, r->count);
+		goto drop_early;
+	}
 	if (unlikely(we_maybe_stop_tx(a, needed))) {
 		atomic_long_inc(&a->tx_busy);
 		return NETDEV_TX_BUSY;
@@ -473,6 +479,7 @@ unmap:
 drop:
 	first->skb = NULL;
 	first->eop = NULL;
+drop_early:
 	dev_kfree_skb_any(skb);
 	atomic_long_inc(&a->tx_dropped);
 	return NETDEV_TX_OK;

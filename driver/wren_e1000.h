@@ -32,10 +32,17 @@
 #define WE_RX_REFILL_BATCH	32
 #define WE_COPYBREAK_DEFAULT	256
 
-/* Transmit: bytes per data descriptor, and room kept free to accept a frame. */
+/*
+ * Transmit: bytes per data descriptor, and the room kept free to accept any
+ * frame: 64 KiB of data in 4 KiB pieces, one more piece per fragment for
+ * misalignment, the linear part and a context descriptor.  The queue is
+ * woken at twice that (or with the ring all but empty, for small rings).
+ */
 #define WE_TX_MAX_DATA		4096
-#define WE_TX_DESC_NEEDED	(MAX_SKB_FRAGS + 4)
-#define WE_TX_WAKE_THRESH	(WE_TX_DESC_NEEDED * 2)
+#define WE_TX_DESC_NEEDED	(DIV_ROUND_UP(65536, WE_TX_MAX_DATA) + \
+				 MAX_SKB_FRAGS + 2)
+#define WE_TX_WAKE_THRESH(r)	min_t(unsigned int, 2 * WE_TX_DESC_NEEDED, \
+				      (r)->count - 1)
 
 #define WE_MAX_MTU		9000
 /* Largest frame: MTU + Ethernet header + VLAN tag (FCS is stripped). */
@@ -182,7 +189,7 @@ struct we_adapter {
 	atomic_long_t tx_tso;
 	atomic_long_t tx_csum;
 
-	spinlock_t stats_lock;
+	spinlock_t stats_lock;		/* hw_stats, hw_snap_last */
 	u64 hw_stats[WE_HW_STATS_MAX];
 	u32 hw_snap_last[WE_HW_STATS_MAX];
 
