@@ -62,6 +62,8 @@ TEST_F(basic, linux_pings_wren_fragmented)
 	fprintf(stderr, "# %s\n", out);
 	EXPECT_EQ(0, wt_out_status);
 	EXPECT_NE(NULL, strstr(out, " 2 received"));
+	if (wt_out_status)
+		nt_dump_state(NULL);
 	free(out);
 	EXPECT_LE(reasm0 + 2, nt_mib(NULL, "Ip", "ReasmOKs"));
 }
@@ -87,6 +89,7 @@ TEST_F(basic, wrenping_reaches_linux)
  */
 static int far_up(void)
 {
+	nt_runq(NULL, "modprobe veth");
 	if (nt_run(NULL, "ip netns add " FAR_NS " && "
 		   "ip link add wtg0 netns " WT_PEER_NS " type veth "
 		   "peer name wtg1 netns " FAR_NS))

@@ -591,4 +591,28 @@ static inline int nt_wrenping(const char *ns, const char *dst, int count)
 	return nt_run(ns, "wrenping -q -c %d -i 0.2 -W 2 %s", count, dst);
 }
 
+/*
+ * After a failure: what wren and the Linux peer counted, for the log.
+ * wren's counters that are not zero, its ARP table, the peer's IP and UDP
+ * counters and both interfaces' statistics.
+ */
+static inline void nt_dump_state(const char *ns)
+{
+	bool v = wt_verbose;
+
+	wt_verbose = false;
+	nt_run(ns, "echo '# wren state:'; "
+	       "awk '/^[A-Za-z]+:/ { if (h[$1]) { for (i = 2; i <= NF; i++) "
+	       "if ($i != 0) printf \"#   %%s%%s=%%s\\n\", $1, n[$1 i], $i; "
+	       "delete h[$1] } else { h[$1] = 1; for (i = 2; i <= NF; i++) "
+	       "n[$1 i] = $i } }' /proc/net/wren/snmp; "
+	       "sed 's/^/#   /' /proc/net/wren/arp /proc/net/wren/dev");
+	if (!ns || !*ns)
+		nt_run(WT_PEER_NS, "echo '# peer state:'; "
+		       "grep -E '^(Ip|Udp|Icmp):' /proc/net/snmp | "
+		       "sed 's/^/#   /'; ip -s link show peer0 | "
+		       "sed 's/^/#   /'");
+	wt_verbose = v;
+}
+
 #endif /* _NET_LIB_H */

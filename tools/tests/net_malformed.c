@@ -69,6 +69,7 @@ FIXTURE_SETUP(bad)
 {
 	self->w = -1;
 	self->raw.fd = self->vraw.fd = -1;
+	nt_runq(NULL, "modprobe veth");
 	nt_runq(WT_PEER_NS, "ip link del " VETH_L);
 	nt_runq(NULL, "ip link del " VETH_W);
 	ASSERT_EQ(0, nt_pair_up(0));

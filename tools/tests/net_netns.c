@@ -35,6 +35,7 @@ FIXTURE_SETUP(ns)
 {
 	self->a = self->b = -1;
 	clean();
+	nt_runq(NULL, "modprobe veth");
 	self->tx = malloc(65536);
 	self->rx = malloc(65537);
 	ASSERT_NE(NULL, self->tx);
@@ -113,6 +114,8 @@ static int one_way(FIXTURE_DATA(ns) *self, int from, const char *faddr,
 			n < 0 ? strerror(errno) : "-", n < 0 ? "-" : src,
 			n < 0 ? 0 : port, len, faddr, fport,
 			n == (ssize_t)len ? ", content differs" : "");
+		nt_dump_state(NSA);
+		nt_dump_state(NSB);
 		return -1;
 	}
 	return 0;

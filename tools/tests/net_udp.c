@@ -73,6 +73,7 @@ static int echo_once(FIXTURE_DATA(udp) *self, size_t len, uint64_t seed,
 			n, n < 0 ? strerror(errno) : "-", n < 0 ? "-" : from,
 			n < 0 ? 0 : port, len, ahost, aport,
 			n == (ssize_t)len ? ", content differs" : "");
+		nt_dump_state(NULL);
 		return -1;
 	}
 	n = nt_sendto(b, fb, self->rx, len, ahost, aport);
@@ -88,6 +89,7 @@ static int echo_once(FIXTURE_DATA(udp) *self, size_t len, uint64_t seed,
 			n, n < 0 ? strerror(errno) : "-", n < 0 ? "-" : from,
 			n < 0 ? 0 : port, len, bhost, bport,
 			n == (ssize_t)len ? ", content differs" : "");
+		nt_dump_state(NULL);
 		return -1;
 	}
 	return 0;
