@@ -19,6 +19,7 @@ static int veth_up(void)
 
 	if (access(flag, F_OK) == 0)
 		return 0;
+	wt_shq("modprobe veth");
 	if (wt_sh("ip netns add %s && ip link add vw0 type veth peer name vw1 "
 		  "&& ip link set vw1 netns %s && ip link set vw0 up && "
 		  "ip -n %s link set vw1 up && ip -n %s link set lo up",
