@@ -28,7 +28,7 @@
 #include "ip.h"
 
 #define WREN_ARP_HBITS		8
-#define WREN_ARP_BUCKETS	(1U << WREN_ARP_HBITS)
+#define WREN_ARP_BUCKETS	BIT(WREN_ARP_HBITS)
 #define WREN_ARP_MAX_ENTRIES	1024
 #define WREN_ARP_QLEN		64	/* packets waiting on one entry */
 #define WREN_ARP_QTOTAL		1024	/* packets waiting in the namespace */
@@ -52,7 +52,7 @@ struct wren_arp_entry {
 };
 
 struct wren_arp_table {
-	spinlock_t		lock;
+	spinlock_t		lock;		/* all below, every entry */
 	struct timer_list	timer;
 	bool			dead;		/* namespace exit: no re-arming */
 	unsigned int		n_entries;

@@ -25,7 +25,7 @@
 #include "ip.h"
 
 #define WREN_FRAG_HBITS		6
-#define WREN_FRAG_BUCKETS	(1U << WREN_FRAG_HBITS)
+#define WREN_FRAG_BUCKETS	BIT(WREN_FRAG_HBITS)
 #define WREN_FRAG_MEM_MAX	(4U << 20)
 #define WREN_FRAG_MAX_QUEUES	1024
 #define WREN_FRAG_MAX_FRAGS	256
@@ -52,7 +52,7 @@ struct wren_frag_queue {
 };
 
 struct wren_frag_table {
-	spinlock_t		lock;
+	spinlock_t		lock;		/* all below, every queue */
 	struct timer_list	timer;
 	bool			dead;
 	unsigned int		mem;

@@ -45,15 +45,15 @@ static const struct nla_policy wren_nl_policy[WREN_A_MAX + 1] = {
 /* The device named by IFINDEX or IFNAME, or an ERR_PTR (extack set).  RTNL. */
 static struct net_device *wren_nl_dev(struct genl_info *info)
 {
+	struct nlattr *idx = info->attrs[WREN_A_IFINDEX];
+	struct nlattr *name = info->attrs[WREN_A_IFNAME];
 	struct net *net = genl_info_net(info);
 	struct net_device *dev;
 
-	if (info->attrs[WREN_A_IFINDEX]) {
-		dev = __dev_get_by_index(net,
-				nla_get_u32(info->attrs[WREN_A_IFINDEX]));
-	} else if (info->attrs[WREN_A_IFNAME]) {
-		dev = __dev_get_by_name(net,
-				nla_data(info->attrs[WREN_A_IFNAME]));
+	if (idx) {
+		dev = __dev_get_by_index(net, nla_get_u32(idx));
+	} else if (name) {
+		dev = __dev_get_by_name(net, nla_data(name));
 	} else {
 		NL_SET_ERR_MSG(info->extack, "IFNAME or IFINDEX required");
 		return ERR_PTR(-EINVAL);
@@ -330,18 +330,19 @@ static int wren_nl_route_dump(struct sk_buff *skb, struct netlink_callback *cb)
 static int wren_nl_arp_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct wren_iface *ifc;
+	const u8 *mac;
+	__be32 ip;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, WREN_A_ADDR) ||
 	    GENL_REQ_ATTR_CHECK(info, WREN_A_LLADDR))
 		return -EINVAL;
+	ip = nla_get_be32(info->attrs[WREN_A_ADDR]);
+	mac = nla_data(info->attrs[WREN_A_LLADDR]);
 	rtnl_lock();
 	err = wren_nl_iface(info, true, &ifc);
 	if (!err)
-		err = wren_arp_add_permanent(ifc,
-				nla_get_be32(info->attrs[WREN_A_ADDR]),
-				nla_data(info->attrs[WREN_A_LLADDR]),
-				info->extack);
+		err = wren_arp_add_permanent(ifc, ip, mac, info->extack);
 	rtnl_unlock();
 	return err;
 }

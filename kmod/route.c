@@ -20,7 +20,7 @@
 #include "ip.h"
 
 #define WREN_RT_HBITS		6
-#define WREN_RT_BUCKETS		(1U << WREN_RT_HBITS)
+#define WREN_RT_BUCKETS		BIT(WREN_RT_HBITS)
 #define WREN_LOCAL_BUCKETS	64
 #define WREN_RT_MAX		4096
 
