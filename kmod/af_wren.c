@@ -197,7 +197,7 @@ static int wren_check_sockaddr(const struct sockaddr *uaddr, int len)
 	return 0;
 }
 
-static int wren_bind(struct socket *sock, struct sockaddr *uaddr, int len)
+int wren_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 {
 	struct sockaddr_wren *sa = (struct sockaddr_wren *)uaddr;
 	struct sock *sk = sock->sk;
@@ -370,7 +370,7 @@ void wren_dgram_close(struct sock *sk, long timeout)
 	sk_common_release(sk);
 }
 
-static int wren_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+int wren_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
 	DECLARE_SOCKADDR(struct sockaddr_wren *, sa, uaddr);
 	struct sock *sk = sock->sk;
@@ -540,8 +540,8 @@ static void wren_set_cmsg_flag(struct wren_sock *ws, u8 flag, int on)
 }
 
 /* IPPROTO_IP options wren keeps: IP_TTL, IP_TOS, IP_RECVTTL, IP_RECVTOS. */
-static int wren_setsockopt(struct socket *sock, int level, int optname,
-			   sockptr_t optval, unsigned int optlen)
+int wren_setsockopt(struct socket *sock, int level, int optname,
+		    sockptr_t optval, unsigned int optlen)
 {
 	struct sock *sk = sock->sk;
 	struct wren_sock *ws = wren_sk(sk);
@@ -596,8 +596,8 @@ static int wren_setsockopt(struct socket *sock, int level, int optname,
 	return err;
 }
 
-static int wren_getsockopt(struct socket *sock, int level, int optname,
-			   char __user *optval, int __user *optlen)
+int wren_getsockopt(struct socket *sock, int level, int optname,
+		    char __user *optval, int __user *optlen)
 {
 	struct wren_sock *ws = wren_sk(sock->sk);
 	int val, len;
@@ -632,7 +632,7 @@ static int wren_getsockopt(struct socket *sock, int level, int optname,
 	return 0;
 }
 
-static int wren_release(struct socket *sock)
+int wren_release(struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 	long timeout = 0;
@@ -838,16 +838,32 @@ static void wren_sock_destruct(struct sock *sk)
 }
 
 /*
- * Errors as AF_INET gives them: a type wren has no protocol of at all is
+ * What socket(AF_WREN, type, protocol) makes: the first entry of a type is
+ * its default (protocol 0).  TCP slots in here with one line:
+ *	{ SOCK_STREAM, IPPROTO_TCP, &wren_tcp_prot, &wren_stream_ops },
+ */
+static const struct wren_protosw {
+	unsigned short		type;
+	u8			protocol;
+	struct proto		*prot;
+	const struct proto_ops	*ops;
+} wren_protosw[] = {
+	{ SOCK_DGRAM,	IPPROTO_UDP,	&wren_udp_prot,	 &wren_dgram_ops },
+	{ SOCK_DGRAM,	IPPROTO_ICMP,	&wren_ping_prot, &wren_dgram_ops },
+};
+
+/*
+ * Errors as AF_INET gives them: a type wren has no protocol of is
  * ESOCKTNOSUPPORT, a known type with an unknown protocol EPROTONOSUPPORT.
+ * SOCK_STREAM counts as known: TCP is wren's, only not in yet.
  */
 static int wren_create(struct net *net, struct socket *sock, int protocol,
 		       int kern)
 {
-	const struct proto_ops *ops;
+	const struct wren_protosw *sw = NULL;
 	struct wren_sock *ws;
-	struct proto *prot;
 	struct sock *sk;
+	unsigned int i;
 	int err;
 
 	if (protocol < 0 || protocol >= IPPROTO_MAX)
@@ -855,31 +871,26 @@ static int wren_create(struct net *net, struct socket *sock, int protocol,
 	if (!wren_net(net))
 		return -EAFNOSUPPORT;
 
-	switch (sock->type) {
-	case SOCK_DGRAM:
-		if (protocol == 0 || protocol == IPPROTO_UDP) {
-			protocol = IPPROTO_UDP;
-			prot = &wren_udp_prot;
-		} else if (protocol == IPPROTO_ICMP) {
-			prot = &wren_ping_prot;
-		} else {
-			return -EPROTONOSUPPORT;
+	err = sock->type == SOCK_STREAM ? -EPROTONOSUPPORT : -ESOCKTNOSUPPORT;
+	for (i = 0; i < ARRAY_SIZE(wren_protosw); i++) {
+		if (wren_protosw[i].type != sock->type)
+			continue;
+		err = -EPROTONOSUPPORT;
+		if (!protocol || protocol == wren_protosw[i].protocol) {
+			sw = &wren_protosw[i];
+			break;
 		}
-		ops = &wren_dgram_ops;
-		break;
-	case SOCK_STREAM:
-		/* TCP comes in a later phase. */
-		return -EPROTONOSUPPORT;
-	default:
-		return -ESOCKTNOSUPPORT;
 	}
+	if (!sw)
+		return err;
+	protocol = sw->protocol;
 
 	sock->state = SS_UNCONNECTED;
-	sk = sk_alloc(net, PF_WREN, GFP_KERNEL, prot, kern);
+	sk = sk_alloc(net, PF_WREN, GFP_KERNEL, sw->prot, kern);
 	if (!sk)
 		return -ENOBUFS;
 
-	sock->ops = ops;
+	sock->ops = sw->ops;
 	sock_init_data(sock, sk);
 	sk->sk_protocol = protocol;
 	sk->sk_destruct = wren_sock_destruct;
@@ -914,31 +925,46 @@ static const struct net_proto_family wren_family_ops = {
 	.owner	= THIS_MODULE,
 };
 
+/* Is wren_protosw[i] the first entry with its struct proto? */
+static bool wren_protosw_first(unsigned int i)
+{
+	unsigned int j;
+
+	for (j = 0; j < i; j++)
+		if (wren_protosw[j].prot == wren_protosw[i].prot)
+			return false;
+	return true;
+}
+
+static void wren_proto_unregister(unsigned int n)
+{
+	while (n-- > 0)
+		if (wren_protosw_first(n))
+			proto_unregister(wren_protosw[n].prot);
+}
+
 int wren_sock_init(void)
 {
+	unsigned int i;
 	int err;
 
-	err = proto_register(&wren_udp_prot, 1);
-	if (err)
-		return err;
-	err = proto_register(&wren_ping_prot, 1);
-	if (err)
-		goto out_udp;
+	for (i = 0; i < ARRAY_SIZE(wren_protosw); i++) {
+		if (!wren_protosw_first(i))
+			continue;
+		err = proto_register(wren_protosw[i].prot, 1);
+		if (err) {
+			wren_proto_unregister(i);
+			return err;
+		}
+	}
 	err = sock_register(&wren_family_ops);
 	if (err)
-		goto out_ping;
-	return 0;
-
-out_ping:
-	proto_unregister(&wren_ping_prot);
-out_udp:
-	proto_unregister(&wren_udp_prot);
+		wren_proto_unregister(ARRAY_SIZE(wren_protosw));
 	return err;
 }
 
 void wren_sock_exit(void)
 {
 	sock_unregister(PF_WREN);
-	proto_unregister(&wren_ping_prot);
-	proto_unregister(&wren_udp_prot);
+	wren_proto_unregister(ARRAY_SIZE(wren_protosw));
 }

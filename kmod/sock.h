@@ -68,7 +68,7 @@ static inline struct wren_sock *wren_sk(const struct sock *sk)
  * one.
  */
 struct wren_port_table {
-	spinlock_t		lock;
+	spinlock_t		lock;		/* writers of hash, count */
 	struct hlist_head	*hash;		/* hash[num & mask] */
 	unsigned int		mask;
 	unsigned int		count;		/* sockets hashed, under @lock */
@@ -136,6 +136,19 @@ static inline bool wren_sock_match(const struct sock *sk, __be32 raddr,
 		return false;
 	return true;
 }
+
+/* ---- proto_ops every wren socket type can use (af_wren.c) ------------ */
+/* close(): sk->sk_prot->close(sk, linger timeout). */
+int wren_release(struct socket *sock);
+/* bind(), as AF_INET's: address checks, then sk->sk_prot->get_port(). */
+int wren_bind(struct socket *sock, struct sockaddr *uaddr, int len);
+/* getsockname()/getpeername() from struct wren_sock. */
+int wren_getname(struct socket *sock, struct sockaddr *uaddr, int peer);
+/* SOL_IP options: IP_TTL, IP_TOS, IP_RECVTTL, IP_RECVTOS. */
+int wren_setsockopt(struct socket *sock, int level, int optname,
+		    sockptr_t optval, unsigned int optlen);
+int wren_getsockopt(struct socket *sock, int level, int optname,
+		    char __user *optval, int __user *optlen);
 
 /* ---- the datagram socket calls shared by UDP and ping (af_wren.c) ----- */
 
