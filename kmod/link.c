@@ -264,11 +264,16 @@ void wren_link_detach(struct wren_iface *ifc)
 	struct wren_net *wn = ifc->wn;
 
 	ASSERT_RTNL();
-	/* Waits for rx handlers in flight (synchronize_net()). */
-	netdev_rx_handler_unregister(ifc->dev);
+	/*
+	 * Unpublish ifc everywhere a reader could find it (routes, local
+	 * entries, the interface list, the rx handler); the grace period in
+	 * netdev_rx_handler_unregister() then waits for every reader that
+	 * still might have, so nothing can queue on ifc after the flushes.
+	 */
+	wren_route_iface_gone(ifc);
 	list_del_rcu(&ifc->node);
 	wn->n_ifaces--;
-	wren_route_iface_gone(ifc);
+	netdev_rx_handler_unregister(ifc->dev);
 	wren_arp_flush(wn, ifc, true);
 	wren_loop_flush_dev(wn, ifc->dev);
 	call_rcu(&ifc->rcu, wren_iface_free_rcu);
