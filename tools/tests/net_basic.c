@@ -27,6 +27,7 @@ FIXTURE_SETUP(basic)
 
 FIXTURE_TEARDOWN(basic)
 {
+	wt_qmon("set_link nic0 on");
 	nt_runq(NULL, "ip netns del " FAR_NS);
 	nt_runq(WT_PEER_NS, "sysctl -qw net.ipv4.ip_forward=0");
 	nt_pair_down(0);
@@ -147,6 +148,111 @@ TEST_F(basic, gateway_route_deleted)
 	far0 = nt_linux_mib(FAR_NS, "Icmp", "InEchos");
 	EXPECT_NE(0, nt_runq(NULL, "wrenping -c 1 -W 1 " FAR_ADDR));
 	EXPECT_EQ(far0, nt_linux_mib(FAR_NS, "Icmp", "InEchos"));
+}
+
+/* Linux's ping of @addr from the peer: 0 if all @count were answered. */
+static int peer_ping(const char *addr, int count)
+{
+	char *out = wt_peer_out("ping -c %d -i 0.2 -W 2 %s", count, addr);
+	char want[32];
+	int rc;
+
+	if (!out)
+		return -1;
+	snprintf(want, sizeof(want), " %d received", count);
+	rc = strstr(out, want) && !strstr(out, "DIFFERENT") ? 0 : -1;
+	if (rc)
+		fprintf(stderr, "# %s\n", out);
+	free(out);
+	return rc;
+}
+
+/*
+ * A second address on eth0: wren answers pings to it, from it (the
+ * reply's source is the address pinged, seen in a capture on the peer).
+ */
+TEST_F(basic, second_address_answers_from_itself)
+{
+	uint32_t second = nt_addr("192.0.2.3");
+	uint8_t f[NT_FRAME_MAX];
+	const struct iphdr *ip;
+	struct nt_raw cap;
+	int replies = 0;
+	ssize_t n;
+
+	ASSERT_EQ(0, nt_run(NULL, "wrenctl addr add 192.0.2.3/28 dev %s",
+			    wt_ifname(0, WT_GUEST)));
+	ASSERT_EQ(0, nt_raw_open(&cap, WT_PEER_NS, wt_ifname(0, WT_PEER),
+				 ETH_P_IP));
+	EXPECT_EQ(0, peer_ping("192.0.2.3", 2));
+	while ((n = nt_raw_recv(&cap, f, sizeof(f), 200)) > 0) {
+		ip = (const struct iphdr *)(f + NT_ETH_HLEN);
+		if (ip->protocol != IPPROTO_ICMP ||
+		    f[NT_ETH_HLEN + ip->ihl * 4] != ICMP_ECHOREPLY)
+			continue;
+		EXPECT_EQ(second, ip->saddr);
+		replies++;
+	}
+	nt_raw_close(&cap);
+	EXPECT_EQ(2, replies);
+	EXPECT_EQ(0, peer_ping(wt_ip(0, WT_GUEST), 1));
+}
+
+/* A deleted address is not answered any more; the other one still is. */
+TEST_F(basic, deleted_address_not_answered)
+{
+	ASSERT_EQ(0, nt_run(NULL, "wrenctl addr add 192.0.2.3/28 dev %s",
+			    wt_ifname(0, WT_GUEST)));
+	ASSERT_EQ(0, peer_ping("192.0.2.3", 1));
+	ASSERT_EQ(0, nt_run(NULL, "wrenctl addr del 192.0.2.3/28 dev %s",
+			    wt_ifname(0, WT_GUEST)));
+	EXPECT_NE(0, nt_runq(WT_PEER_NS, "ping -c 1 -W 1 192.0.2.3"));
+	EXPECT_EQ(0, peer_ping(wt_ip(0, WT_GUEST), 1));
+}
+
+/* An echo request to the broadcast address is not answered (and counted). */
+TEST_F(basic, broadcast_echo_ignored)
+{
+	long long bc0 = nt_drop(NULL, "IcmpBcastEcho");
+	long long rep0 = nt_mib(NULL, "Icmp", "OutEchoReps");
+
+	ASSERT_LE(0, bc0);
+	nt_runq(WT_PEER_NS, "ping -b -c 1 -W 1 192.0.2.15");
+	EXPECT_EQ(bc0 + 1, NT_WAIT_ABOVE(2000, bc0,
+					 nt_drop(NULL, "IcmpBcastEcho")));
+	EXPECT_EQ(rep0, nt_mib(NULL, "Icmp", "OutEchoReps"));
+}
+
+/* The device goes down and up: wren stays attached, with its address. */
+TEST_F(basic, device_down_up)
+{
+	const char *g = wt_ifname(0, WT_GUEST);
+
+	ASSERT_EQ(0, peer_ping(wt_ip(0, WT_GUEST), 1));
+	ASSERT_EQ(0, nt_run(NULL, "ip link set %s down", g));
+	EXPECT_NE(0, nt_runq(WT_PEER_NS, "ping -c 1 -W 1 %s",
+			     wt_ip(0, WT_GUEST)));
+	EXPECT_NE(0, nt_runq(NULL, "wrenping -c 1 -W 1 %s",
+			     wt_ip(0, WT_PEER)));
+	ASSERT_EQ(0, nt_run(NULL, "ip link set %s up", g));
+	ASSERT_TRUE(WT_WAIT(10000, wt_carrier(g) == 1));
+	EXPECT_EQ(0, peer_ping(wt_ip(0, WT_GUEST), 2));
+	EXPECT_EQ(0, nt_wrenping(NULL, wt_ip(0, WT_PEER), 2));
+}
+
+/* The cable is pulled and put back (QEMU's set_link): traffic resumes. */
+TEST_F(basic, carrier_off_on)
+{
+	const char *g = wt_ifname(0, WT_GUEST);
+
+	ASSERT_EQ(0, wt_qmon("set_link nic0 off"));
+	EXPECT_TRUE(WT_WAIT(5000, wt_carrier(g) == 0));
+	EXPECT_NE(0, nt_runq(NULL, "wrenping -c 1 -W 1 %s",
+			     wt_ip(0, WT_PEER)));
+	ASSERT_EQ(0, wt_qmon("set_link nic0 on"));
+	ASSERT_TRUE(WT_WAIT(10000, wt_carrier(g) == 1));
+	EXPECT_EQ(0, nt_wrenping(NULL, wt_ip(0, WT_PEER), 2));
+	EXPECT_EQ(0, peer_ping(wt_ip(0, WT_GUEST), 2));
 }
 
 TEST_HARNESS_MAIN

@@ -273,4 +273,60 @@ TEST_F(frag, overlap_tail_dropped)
 	EXPECT_TRUE(nothing_delivered(self));
 }
 
+/* Fragments of two datagrams interleaved: both are delivered, intact. */
+TEST_F(frag, two_datagrams_interleaved)
+{
+	uint8_t p1[128], p2[128];
+	size_t l1 = make_udp(self, p1, 100, 7), l2 = make_udp(self, p2, 60, 8);
+
+	ASSERT_EQ(0, send_frag(self, self->id + 6, p1, 0, 48, true));
+	ASSERT_EQ(0, send_frag(self, self->id + 7, p2, 32, l2 - 32, false));
+	ASSERT_EQ(0, send_frag(self, self->id + 6, p1, 48, l1 - 48, false));
+	ASSERT_EQ(0, expect_delivery(self, 100, 7));
+	ASSERT_EQ(0, send_frag(self, self->id + 7, p2, 0, 32, true));
+	ASSERT_EQ(0, expect_delivery(self, 60, 8));
+}
+
+/*
+ * The same identification from another source is another datagram: the
+ * pieces do not mix (here the second source's piece would complete it).
+ */
+TEST_F(frag, same_id_other_source_kept_apart)
+{
+	uint8_t pl[64];
+	size_t len = make_udp(self, pl, 40, 9);
+	uint32_t saddr = self->saddr;
+
+	ASSERT_EQ(0, send_frag(self, self->id + 8, pl, 0, 24, true));
+	self->saddr = nt_addr("192.0.2.4");
+	ASSERT_EQ(0, send_frag(self, self->id + 8, pl, 24, len - 24, false));
+	self->saddr = saddr;
+	wt_msleep(300);
+	EXPECT_TRUE(nothing_delivered(self));
+	ASSERT_EQ(0, send_frag(self, self->id + 8, pl, 24, len - 24, false));
+	ASSERT_EQ(0, expect_delivery(self, 40, 9));
+}
+
+/*
+ * 1200 incomplete datagrams at once: reassembly's limits hold (counted
+ * under FragMemLimit), nothing breaks, and the queues left expire later
+ * without harm.  Last in this file: the expiries come after its end.
+ */
+TEST_F(frag, many_incomplete_datagrams)
+{
+	long long ml0 = nt_drop(NULL, "FragMemLimit");
+	uint8_t pl[1500];
+	int i;
+
+	make_udp(self, pl, 1400, 10);
+	for (i = 0; i < 1200; i++)
+		ASSERT_EQ(0, send_frag(self, (uint16_t)(0x8000 + i), pl, 0,
+				       1400, true));
+	EXPECT_LT(ml0, NT_WAIT_ABOVE(5000, ml0, nt_drop(NULL, "FragMemLimit")));
+	TH_LOG("FragMemLimit %lld -> %lld", ml0, nt_drop(NULL, "FragMemLimit"));
+	/* Echo still works. */
+	EXPECT_EQ(0, nt_runq(WT_PEER_NS, "ping -c 1 -W 3 %s",
+			     wt_ip(0, WT_GUEST)));
+}
+
 TEST_HARNESS_MAIN

@@ -566,7 +566,7 @@ static inline int nt_pair_up(int nic)
 	if (nt_wren_attach(NULL, g, cidr))
 		return -1;
 	if (nt_run(WT_PEER_NS, "ip addr flush dev %s; ip neigh flush dev %s; "
-		   "ip addr add %s/%d dev %s && ip link set %s up", p, p,
+		   "ip addr add %s/%d brd + dev %s && ip link set %s up", p, p,
 		   wt_ip(nic, WT_PEER), WT_PREFIXLEN, p, p))
 		return -1;
 	if (!WT_WAIT(10000, wt_carrier(g) == 1)) {

@@ -231,4 +231,33 @@ TEST_F(ns, device_moves_namespace)
 	EXPECT_EQ(0, wt_dmesg_count(WT_DMESG_BUG));
 }
 
+/*
+ * An attached device is deleted while a datagram waits for ARP on it and a
+ * socket still has a route through it: nothing breaks, the socket gets
+ * ENETUNREACH for that destination and still works for others.
+ */
+TEST_F(ns, delete_attached_device_with_arp_pending)
+{
+	uint32_t tag = 3;
+	char *out;
+
+	ASSERT_EQ(0, nt_run(NSA, "ip link add wvx0 type veth peer name wvx1 "
+			    "&& ip link set wvx1 up"));
+	ASSERT_EQ(0, nt_wren_attach(NSA, "wvx0", "198.51.100.1/24"));
+	ASSERT_EQ(4, nt_sendto(self->a, AF_WREN, &tag, 4, "198.51.100.9", 9));
+	ASSERT_EQ(0, nt_run(NSA, "ip link del wvx0"));
+	out = wt_run_out(NSA, NULL, "wrenctl link show; "
+			 "cat /proc/net/wren/route");
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(NULL, strstr(out, "wvx0")) {
+		TH_LOG("still there: %s", out);
+	}
+	free(out);
+	EXPECT_EQ(-1, nt_sendto(self->a, AF_WREN, &tag, 4, "198.51.100.9", 9));
+	EXPECT_EQ(ENETUNREACH, errno);
+	wt_msleep(3500);	/* past the ARP retries */
+	EXPECT_EQ(0, echo(self, true, 100, 15));
+	EXPECT_EQ(0, wt_dmesg_count(WT_DMESG_BUG));
+}
+
 TEST_HARNESS_MAIN

@@ -228,4 +228,25 @@ TEST_F(route, on_link_route_asks_arp_on_its_device)
 	EXPECT_EQ(1, got);
 }
 
+/* Detaching an interface takes the routes through it away. */
+TEST_F(route, detach_removes_routes)
+{
+	uint32_t tag = 2;
+
+	SKIPPED();
+	ASSERT_EQ(0, nt_run(NULL, "wrenctl route add 198.51.100.0/24 via "
+			    GW1));
+	ASSERT_EQ(1, where(self, "198.51.100.10"));
+	nt_wren_detach(NULL, wt_ifname(1, WT_GUEST));
+	EXPECT_NE(0, nt_run(NULL, "grep -w %s /proc/net/wren/route",
+			    wt_ifname(1, WT_GUEST)));
+	EXPECT_EQ(-1, nt_sendto(self->w, AF_WREN, &tag, 4, "198.51.100.10",
+				DPORT));
+	EXPECT_EQ(ENETUNREACH, errno);
+	/* Attached again, the interface does not bring the route back. */
+	ASSERT_EQ(0, nt_pair_up(1));
+	EXPECT_EQ(1, where(self, GW1));
+	EXPECT_EQ(-1, where(self, "198.51.100.10"));
+}
+
 TEST_HARNESS_MAIN

@@ -18,6 +18,7 @@
 FIXTURE(udp) {
 	int w;			/* AF_WREN, bound to 192.0.2.1:WPORT */
 	int l;			/* AF_INET in the peer, 192.0.2.2:LPORT */
+	uint8_t peermac[6];	/* peer0's, put back after each test */
 	uint8_t *tx, *rx;
 };
 
@@ -29,6 +30,8 @@ FIXTURE_SETUP(udp)
 	ASSERT_NE(NULL, self->tx);
 	ASSERT_NE(NULL, self->rx);
 	ASSERT_EQ(0, nt_pair_up(0));
+	ASSERT_EQ(0, nt_ifmac(WT_PEER_NS, wt_ifname(0, WT_PEER),
+			      self->peermac));
 	self->w = nt_dgram(NULL, AF_WREN, 0, wt_ip(0, WT_GUEST), WPORT);
 	ASSERT_LE(0, self->w);
 	self->l = nt_dgram(WT_PEER_NS, AF_INET, 0, wt_ip(0, WT_PEER), LPORT);
@@ -43,6 +46,11 @@ FIXTURE_TEARDOWN(udp)
 		close(self->l);
 	free(self->tx);
 	free(self->rx);
+	if (self->peermac[0] || self->peermac[1] || self->peermac[2])
+		nt_runq(WT_PEER_NS, "ip link set %s address "
+			"%02x:%02x:%02x:%02x:%02x:%02x", wt_ifname(0, WT_PEER),
+			self->peermac[0], self->peermac[1], self->peermac[2],
+			self->peermac[3], self->peermac[4], self->peermac[5]);
 	nt_pair_down(0);
 }
 
@@ -297,6 +305,232 @@ TEST_F(udp, arp_failure_ehostunreach)
 	free(arp);
 	/* Other destinations are not affected. */
 	ASSERT_EQ(0, wren_to_linux(self, 10, 14));
+}
+
+/*
+ * Linux sends without a checksum (SO_NO_CHECK: the field is 0), which UDP
+ * over IPv4 allows; wren delivers it.
+ */
+TEST_F(udp, no_checksum_from_linux)
+{
+	int one = 1;
+
+	ASSERT_EQ(0, setsockopt(self->l, SOL_SOCKET, SO_NO_CHECK, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, linux_to_wren(self, 100, 15));
+}
+
+/*
+ * A datagram whose checksum computes to 0 goes out as 0xffff (RFC 768:
+ * 0 means "no checksum").  The data is chosen to make that happen and
+ * the frame captured on the peer.
+ */
+TEST_F(udp, checksum_zero_sent_as_ffff)
+{
+	uint32_t sa = nt_addr(wt_ip(0, WT_GUEST)), da = nt_addr(wt_ip(0, WT_PEER));
+	uint8_t dgram[NT_UDP_HLEN + 10], f[NT_FRAME_MAX];
+	const struct udphdr *uh;
+	const struct iphdr *ip;
+	struct nt_raw cap;
+	uint32_t sum = 0;
+	uint16_t x;
+	ssize_t n;
+	int found = 0;
+
+	memset(dgram, 0, sizeof(dgram));
+	memcpy(dgram + NT_UDP_HLEN, "wren-ff", 8);
+	((struct udphdr *)dgram)->source = htons(WPORT);
+	((struct udphdr *)dgram)->dest = htons(LPORT);
+	((struct udphdr *)dgram)->len = htons(sizeof(dgram));
+	/* One's complement sum of everything but the last two data bytes. */
+	sum = nt_sum(&sa, 4, sum);
+	sum = nt_sum(&da, 4, sum);
+	sum += IPPROTO_UDP + sizeof(dgram);
+	sum = nt_sum(dgram, sizeof(dgram), sum);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	x = (uint16_t)(0xffff - sum);	/* the total then sums to 0xffff */
+	dgram[NT_UDP_HLEN + 8] = x >> 8;
+	dgram[NT_UDP_HLEN + 9] = x & 0xff;
+
+	ASSERT_EQ(0, nt_raw_open(&cap, WT_PEER_NS, wt_ifname(0, WT_PEER),
+				 ETH_P_IP));
+	ASSERT_EQ(10, nt_sendto(self->w, AF_WREN, dgram + NT_UDP_HLEN, 10,
+				wt_ip(0, WT_PEER), LPORT));
+	while (!found && (n = nt_raw_recv(&cap, f, sizeof(f), 3000)) > 0) {
+		ip = (const struct iphdr *)(f + NT_ETH_HLEN);
+		uh = (const struct udphdr *)((const uint8_t *)ip + ip->ihl * 4);
+		if (n < NT_ETH_HLEN + NT_IP_HLEN + (ssize_t)sizeof(dgram) ||
+		    ip->protocol != IPPROTO_UDP || uh->source != htons(WPORT))
+			continue;
+		found = 1;
+		EXPECT_EQ(0xffff, ntohs(uh->check));
+	}
+	nt_raw_close(&cap);
+	ASSERT_EQ(1, found);
+	/* Linux accepted it as well. */
+	ASSERT_EQ(10, recv(self->l, self->rx, 100, 0));
+	EXPECT_EQ(0, memcmp(self->rx, dgram + NT_UDP_HLEN, 10));
+}
+
+/*
+ * wren answers a datagram to a closed port with ICMP port unreachable
+ * that Linux understands: its connected socket gets ECONNREFUSED.
+ */
+TEST_F(udp, linux_gets_econnrefused_from_wren)
+{
+	struct sockaddr_in dst = nt_sin(wt_ip(0, WT_GUEST), CLOSED);
+	long long np0 = nt_drop(NULL, "UdpNoPort");
+	long long du0 = nt_mib(NULL, "Icmp", "OutDestUnreachs");
+	int c = nt_dgram(WT_PEER_NS, AF_INET, 0, NULL, 0), err;
+
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&dst, sizeof(dst)));
+	ASSERT_EQ(3, send(c, "abc", 3, 0));
+	err = recv_error(c, 5000);
+	close(c);
+	EXPECT_EQ(ECONNREFUSED, err) {
+		TH_LOG("Linux's recv gave %s", strerror(err));
+	}
+	EXPECT_EQ(np0 + 1, nt_drop(NULL, "UdpNoPort"));
+	EXPECT_EQ(du0 + 1, nt_mib(NULL, "Icmp", "OutDestUnreachs"));
+}
+
+#define BCAST	"192.0.2.15"	/* eth0's /28 */
+
+/* Linux's broadcasts, directed and limited, reach a wren socket on ANY. */
+TEST_F(udp, broadcast_linux_to_wren)
+{
+	int any = nt_dgram(NULL, AF_WREN, 0, NULL, 7003), one = 1;
+	char buf[64];
+
+	ASSERT_LE(0, any);
+	ASSERT_EQ(0, setsockopt(self->l, SOL_SOCKET, SO_BROADCAST, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, setsockopt(self->l, SOL_SOCKET, SO_BINDTODEVICE,
+				wt_ifname(0, WT_PEER),
+				strlen(wt_ifname(0, WT_PEER))));
+	ASSERT_EQ(5, nt_sendto(self->l, AF_INET, "bcast", 5, BCAST, 7003));
+	EXPECT_EQ(5, recv(any, buf, sizeof(buf), 0));
+	ASSERT_EQ(5, nt_sendto(self->l, AF_INET, "limit", 5,
+			       "255.255.255.255", 7003));
+	EXPECT_EQ(5, recv(any, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "limit", 5));
+	close(any);
+}
+
+/* wren's directed broadcast reaches a Linux socket bound to ANY. */
+TEST_F(udp, broadcast_wren_to_linux)
+{
+	int any = nt_dgram(WT_PEER_NS, AF_INET, 0, NULL, 7004), one = 1;
+	char buf[64];
+	char from[16];
+
+	ASSERT_LE(0, any);
+	ASSERT_EQ(0, setsockopt(self->w, SOL_SOCKET, SO_BROADCAST, &one,
+				sizeof(one)));
+	ASSERT_EQ(5, nt_sendto(self->w, AF_WREN, "bcast", 5, BCAST, 7004));
+	EXPECT_EQ(5, nt_recvfrom(any, buf, sizeof(buf), 0, from, NULL));
+	EXPECT_STREQ(wt_ip(0, WT_GUEST), from);
+	close(any);
+}
+
+/*
+ * Datagrams sent while ARP resolves the next hop wait for the answer and
+ * all go out, in order.
+ */
+TEST_F(udp, arp_queue_delivers_all)
+{
+	char buf[16];
+	int i;
+
+	ASSERT_EQ(0, nt_run(NULL, "wrenctl arp flush dev %s",
+			    wt_ifname(0, WT_GUEST)));
+	ASSERT_EQ(0, nt_run(WT_PEER_NS, "ip neigh flush dev %s",
+			    wt_ifname(0, WT_PEER)));
+	for (i = 0; i < 3; i++) {
+		buf[0] = '0' + i;
+		ASSERT_EQ(1, nt_sendto(self->w, AF_WREN, buf, 1,
+				       wt_ip(0, WT_PEER), LPORT));
+	}
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(1, recv(self->l, buf, sizeof(buf), 0));
+		EXPECT_EQ('0' + i, buf[0]);
+	}
+	EXPECT_EQ(0, nt_run(NULL, "grep -q '^%s .*reachable' "
+			    "/proc/net/wren/arp", wt_ip(0, WT_PEER)));
+}
+
+/*
+ * A permanent entry: datagrams to an address no host has go to the MAC
+ * the administrator gave, with no ARP request.
+ */
+TEST_F(udp, static_arp_entry)
+{
+	struct nt_raw cap;
+	uint8_t f[NT_FRAME_MAX];
+	uint32_t want = nt_addr(NOBODY);
+	int data = 0, arp = 0;
+	ssize_t n;
+	char mac[24];
+
+	ASSERT_EQ(0, nt_raw_open(&cap, WT_PEER_NS, wt_ifname(0, WT_PEER),
+				 ETH_P_ALL));
+	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 cap.mac[0], cap.mac[1], cap.mac[2], cap.mac[3], cap.mac[4],
+		 cap.mac[5]);
+	ASSERT_EQ(0, nt_run(NULL, "wrenctl arp add " NOBODY " lladdr %s dev %s",
+			    mac, wt_ifname(0, WT_GUEST)));
+	EXPECT_EQ(0, nt_run(NULL, "grep -q '^" NOBODY " .*permanent' "
+			    "/proc/net/wren/arp"));
+	ASSERT_EQ(4, nt_sendto(self->w, AF_WREN, "perm", 4, NOBODY, 9));
+	while (!data && (n = nt_raw_recv(&cap, f, sizeof(f), 3000)) > 0) {
+		if (f[12] == 0x08 && f[13] == 0x06)
+			arp++;
+		else if (f[12] == 0x08 && f[13] == 0x00 &&
+			 !memcmp(f + NT_ETH_HLEN + 16, &want, 4))
+			data = !memcmp(f, cap.mac, 6);
+	}
+	nt_raw_close(&cap);
+	EXPECT_EQ(1, data);
+	EXPECT_EQ(0, arp);
+	nt_runq(NULL, "wrenctl arp del " NOBODY);
+}
+
+/*
+ * The peer changes its MAC and announces it with a gratuitous ARP: wren
+ * updates the entry it has and sends to the new address.
+ */
+TEST_F(udp, gratuitous_arp_updates_entry)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t newmac[6] = { 0x52, 0x54, 0x00, 0x34, 0x0a, 0x0b };
+	uint8_t f[64], *a = f + NT_ETH_HLEN;
+	uint32_t ip = nt_addr(wt_ip(0, WT_PEER));
+	struct nt_raw raw;
+
+	/* wren has a reachable entry for the peer. */
+	ASSERT_EQ(0, wren_to_linux(self, 10, 16));
+	ASSERT_EQ(0, nt_run(WT_PEER_NS, "ip link set %s address "
+			    "52:54:00:34:0a:0b", wt_ifname(0, WT_PEER)));
+	ASSERT_EQ(0, nt_raw_open(&raw, WT_PEER_NS, wt_ifname(0, WT_PEER), 0));
+	memset(f, 0, sizeof(f));
+	nt_eth(f, bcast, newmac, ETH_P_ARP);
+	a[1] = 1;
+	a[2] = 0x08;
+	a[4] = 6;
+	a[5] = 4;
+	a[7] = 1;			/* request, sender = target = peer */
+	memcpy(a + 8, newmac, 6);
+	memcpy(a + 14, &ip, 4);
+	memcpy(a + 24, &ip, 4);
+	EXPECT_EQ(0, nt_raw_send(&raw, f, 60));
+	nt_raw_close(&raw);
+	wt_msleep(200);
+	/* Only the new address receives now: the echo works again. */
+	EXPECT_EQ(0, wren_to_linux(self, 10, 17));
+	EXPECT_EQ(0, nt_run(NULL, "grep -q '^%s .*52:54:00:34:0a:0b' "
+			    "/proc/net/wren/arp", wt_ip(0, WT_PEER)));
 }
 
 TEST_HARNESS_MAIN
