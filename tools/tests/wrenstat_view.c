@@ -297,23 +297,23 @@ TEST_F(udp, proc_lists_sockets)
 
 	NEED_KERNEL();
 	ASSERT_EQ(0, proc_udp(P_ANY, &u));
-	EXPECT_EQ(0, u.laddr);
-	EXPECT_EQ(0, u.raddr);
-	EXPECT_EQ(0, u.rport);
-	EXPECT_EQ(0x07, u.st);
-	EXPECT_EQ(0, u.rxq);
+	EXPECT_EQ(0U, u.laddr);
+	EXPECT_EQ(0U, u.raddr);
+	EXPECT_EQ(0U, u.rport);
+	EXPECT_EQ(0x07U, u.st);
+	EXPECT_EQ(0UL, u.rxq);
 
 	ASSERT_EQ(0, proc_udp(P_LOCAL, &u));
 	inet_pton(AF_INET, LOCAL, &a);
 	EXPECT_EQ(a.s_addr, u.laddr);
-	EXPECT_EQ(0x07, u.st);
+	EXPECT_EQ(0x07U, u.st);
 
 	ASSERT_EQ(0, proc_udp(P_CONN, &u));
 	EXPECT_EQ(a.s_addr, u.laddr);
 	inet_pton(AF_INET, PEER, &a);
 	EXPECT_EQ(a.s_addr, u.raddr);
-	EXPECT_EQ(P_REMOTE, u.rport);
-	EXPECT_EQ(0x01, u.st);
+	EXPECT_EQ((unsigned int)P_REMOTE, u.rport);
+	EXPECT_EQ(0x01U, u.st);
 
 	/* A closed socket disappears. */
 	close(self->local);
