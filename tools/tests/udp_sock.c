@@ -6,6 +6,8 @@
  */
 #include <netinet/in.h>
 #include <netinet/udp.h>
+#include <netinet/ip.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -612,6 +614,332 @@ TEST_F(udp, host_unreachable)
 		wt_msleep(250);
 	}
 	EXPECT_EQ(EHOSTUNREACH, err);
+}
+
+
+/* ---- checksums and lengths (RFC 768), with hand-made datagrams ------------------- */
+
+static uint16_t csum_add(uint32_t sum, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	while (len > 1) {
+		sum += (b[0] << 8) | b[1];
+		b += 2;
+		len -= 2;
+	}
+	if (len)
+		sum += b[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* A UDP datagram 192.0.2.2:1234 -> 192.0.2.1:@port; its length is @len. */
+static size_t make_udp(uint8_t *buf, int port, const char *payload,
+		       uint16_t ulen_field, bool good_csum)
+{
+	struct udphdr *uh = (struct udphdr *)buf;
+	size_t plen = strlen(payload), len = sizeof(*uh) + plen;
+	uint8_t pseudo[12];
+	uint32_t src = inet_addr(WS_PEER_IP), dst = inet_addr(WS_WREN_IP);
+	uint16_t sum;
+
+	uh->source = htons(1234);
+	uh->dest = htons(port);
+	uh->len = htons(ulen_field ? ulen_field : len);
+	uh->check = 0;
+	memcpy(buf + sizeof(*uh), payload, plen);
+	memcpy(pseudo, &src, 4);
+	memcpy(pseudo + 4, &dst, 4);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_UDP;
+	pseudo[10] = len >> 8;
+	pseudo[11] = len & 0xff;
+	sum = csum_add(csum_add(0, pseudo, sizeof(pseudo)), buf, len);
+	sum = ~sum;
+	if (!sum)
+		sum = 0xffff;
+	uh->check = htons(good_csum ? sum : (uint16_t)(sum ^ 0x0101));
+	return len;
+}
+
+TEST_F(udp, bad_checksum_and_length_dropped)
+{
+	long long csum0 = ws_snmp("Udp", "InCsumErrors");
+	long long bad0 = ws_snmp("WrenDrop", "UdpBadCsum");
+	long long len0 = ws_snmp("WrenDrop", "UdpBadLen");
+	struct sockaddr_in to = ws_inaddr(WS_WREN_IP, 0);
+	int raw, port;
+	uint8_t pkt[64];
+	char buf[64];
+	size_t n;
+
+	raw = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_RAW, IPPROTO_UDP);
+	ASSERT_LE(0, raw);
+	ASSERT_EQ(0, bind_to(self->fd, NULL, 0));
+	port = ws_local_port(self->fd);
+
+	n = make_udp(pkt, port, "corrupt", 0, false);
+	ASSERT_EQ((ssize_t)n, sendto(raw, pkt, n, 0, (struct sockaddr *)&to,
+				     sizeof(to)));
+	/* a length field past the end of the IP payload */
+	n = make_udp(pkt, port, "toolong", 40, true);
+	ASSERT_EQ((ssize_t)n, sendto(raw, pkt, n, 0, (struct sockaddr *)&to,
+				     sizeof(to)));
+	n = make_udp(pkt, port, "good!", 0, true);
+	ASSERT_EQ((ssize_t)n, sendto(raw, pkt, n, 0, (struct sockaddr *)&to,
+				     sizeof(to)));
+
+	ASSERT_TRUE(ws_wait(self->fd, POLLIN, 3000) & POLLIN);
+	ASSERT_EQ(5, recv(self->fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "good!", 5));
+	EXPECT_EQ(-1, recv(self->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(csum0 + 1, ws_snmp("Udp", "InCsumErrors"));
+	EXPECT_EQ(bad0 + 1, ws_snmp("WrenDrop", "UdpBadCsum"));
+	EXPECT_EQ(len0 + 1, ws_snmp("WrenDrop", "UdpBadLen"));
+	close(raw);
+}
+
+TEST_F(udp, shorter_udp_length_trims)
+{
+	struct sockaddr_in to = ws_inaddr(WS_WREN_IP, 0);
+	int raw, port;
+	uint8_t pkt[64];
+	char buf[64];
+	size_t n;
+
+	/* IP carries 8 + 10 bytes, UDP says 8 + 4: the datagram is 4 bytes */
+	raw = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_RAW, IPPROTO_UDP);
+	ASSERT_LE(0, raw);
+	ASSERT_EQ(0, bind_to(self->fd, NULL, 0));
+	port = ws_local_port(self->fd);
+	make_udp(pkt, port, "abcd", 0, true);
+	memcpy(pkt + 12, "XXXXXX", 6);
+	n = 8 + 10;
+	ASSERT_EQ((ssize_t)n, sendto(raw, pkt, n, 0, (struct sockaddr *)&to,
+				     sizeof(to)));
+	ASSERT_TRUE(ws_wait(self->fd, POLLIN, 3000) & POLLIN);
+	ASSERT_EQ(4, recv(self->fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "abcd", 4));
+	close(raw);
+}
+
+/* ---- IP options ------------------------------------------------------------------ */
+
+static int recv_ttl(int fd, char *buf, size_t len, int *ttl)
+{
+	char cbuf[CMSG_SPACE(sizeof(int)) * 2];
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr m = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	int n = recvmsg(fd, &m, 0);
+
+	*ttl = -1;
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
+			memcpy(ttl, CMSG_DATA(c), sizeof(int));
+	return n;
+}
+
+TEST_F(udp, ttl_both_ways)
+{
+	int ttl = 7, one = 1, got, port;
+	socklen_t len = sizeof(got);
+	char buf[16];
+
+	ASSERT_EQ(0, getsockopt(self->fd, IPPROTO_IP, IP_TTL, &got, &len));
+	EXPECT_EQ(64, got);
+	ASSERT_EQ(0, setsockopt(self->fd, IPPROTO_IP, IP_TTL, &ttl,
+				sizeof(ttl)));
+	ttl = 0;
+	EXPECT_EQ(-1, setsockopt(self->fd, IPPROTO_IP, IP_TTL, &ttl,
+				 sizeof(ttl)));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* wren's TTL as the peer sees it */
+	ASSERT_EQ(0, setsockopt(self->peer, IPPROTO_IP, IP_RECVTTL, &one,
+				sizeof(one)));
+	ASSERT_EQ(3, send_to(self->fd, "ttl", 3, WS_PEER_IP, self->peer_port));
+	ASSERT_TRUE(ws_wait(self->peer, POLLIN, 3000) & POLLIN);
+	ASSERT_EQ(3, recv_ttl(self->peer, buf, sizeof(buf), &got));
+	EXPECT_EQ(7, got);
+
+	/* the peer's TTL as wren's IP_RECVTTL reports it */
+	ttl = 33;
+	ASSERT_EQ(0, setsockopt(self->peer, IPPROTO_IP, IP_TTL, &ttl,
+				sizeof(ttl)));
+	ASSERT_EQ(0, setsockopt(self->fd, IPPROTO_IP, IP_RECVTTL, &one,
+				sizeof(one)));
+	port = ws_local_port(self->fd);
+	ASSERT_EQ(2, peer_send(self->peer, "hi", 2, port));
+	ASSERT_TRUE(ws_wait(self->fd, POLLIN, 3000) & POLLIN);
+	ASSERT_EQ(2, recv_ttl(self->fd, buf, sizeof(buf), &got));
+	EXPECT_EQ(33, got);
+}
+
+/* ---- blocking calls and threads ------------------------------------------------ */
+
+struct later {
+	int fd;		/* peer socket to send from, or wren socket to shut */
+	int port;
+	int ms;
+};
+
+static void *send_later(void *arg)
+{
+	struct later *l = arg;
+
+	wt_msleep(l->ms);
+	peer_send(l->fd, "late", 4, l->port);
+	return NULL;
+}
+
+static void *shut_later(void *arg)
+{
+	struct later *l = arg;
+
+	wt_msleep(l->ms);
+	shutdown(l->fd, SHUT_RD);
+	return NULL;
+}
+
+TEST_F(udp, blocking_recv_wakes)
+{
+	struct timeval tv = { .tv_sec = 5 };
+	struct later l;
+	pthread_t t;
+	char buf[16];
+	double t0;
+
+	ASSERT_EQ(0, setsockopt(self->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				sizeof(tv)));
+	ASSERT_EQ(0, bind_to(self->fd, NULL, 0));
+	l = (struct later){ self->peer, ws_local_port(self->fd), 300 };
+	ASSERT_EQ(0, pthread_create(&t, NULL, send_later, &l));
+	t0 = wt_now();
+	EXPECT_EQ(4, recv(self->fd, buf, sizeof(buf), 0));
+	EXPECT_LE(0.25, wt_now() - t0);
+	EXPECT_GE(3.0, wt_now() - t0);
+	pthread_join(t, NULL);
+
+	/* shutdown(SHUT_RD) wakes a blocked reader with 0 */
+	l = (struct later){ self->fd, 0, 300 };
+	ASSERT_EQ(0, pthread_create(&t, NULL, shut_later, &l));
+	EXPECT_EQ(0, recv(self->fd, buf, sizeof(buf), 0));
+	pthread_join(t, NULL);
+}
+
+struct flood {
+	int peer;
+	int port;
+	volatile int stop;
+	long sent;
+};
+
+static void *flood_port(void *arg)
+{
+	struct flood *f = arg;
+	struct sockaddr_in a = ws_inaddr(WS_WREN_IP, f->port);
+	struct sockaddr_in b = ws_inaddr(WS_BCAST_IP, f->port);
+	int one = 1;
+	char buf[200];
+
+	memset(buf, 'f', sizeof(buf));
+	setsockopt(f->peer, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one));
+	while (!f->stop) {
+		sendto(f->peer, buf, sizeof(buf), MSG_DONTWAIT,
+		       (struct sockaddr *)&a, sizeof(a));
+		if (!(++f->sent & 7))
+			sendto(f->peer, buf, 20, MSG_DONTWAIT,
+			       (struct sockaddr *)&b, sizeof(b));
+	}
+	return NULL;
+}
+
+/*
+ * Sockets come and go on a port while datagrams (and broadcasts) pour in:
+ * the receive path meets sockets being bound, connected and closed.  The
+ * kernel log of the boot is checked for warnings by the harness.
+ */
+TEST_F_TIMEOUT(udp, churn_under_flood, 120)
+{
+	struct flood f = { .peer = self->peer, .port = 4555 };
+	double end = wt_now() + 6;
+	long rounds = 0, got = 0;
+	pthread_t t;
+	char buf[256];
+
+	ASSERT_EQ(0, pthread_create(&t, NULL, flood_port, &f));
+	while (wt_now() < end) {
+		int fd = socket(AF_WREN, SOCK_DGRAM, 0), one = 1, i;
+
+		ASSERT_LE(0, fd);
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (rounds & 1)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &one,
+				   sizeof(one));
+		if (bind_to(fd, NULL, f.port) == 0) {
+			if (rounds % 3 == 0)
+				connect_to(fd, WS_PEER_IP, self->peer_port);
+			for (i = 0; i < 4; i++)
+				if (recv(fd, buf, sizeof(buf),
+					 MSG_DONTWAIT) > 0)
+					got++;
+		}
+		close(fd);
+		rounds++;
+	}
+	f.stop = 1;
+	pthread_join(t, NULL);
+	TH_LOG("%ld rounds, %ld sent, %ld received", rounds, f.sent, got);
+	EXPECT_LT(100, rounds);
+	EXPECT_LT(0, got);
+}
+
+struct reader {
+	int fd;
+	long got;
+};
+
+static void *read_all(void *arg)
+{
+	struct reader *r = arg;
+	char buf[256];
+
+	while (recv(r->fd, buf, sizeof(buf), 0) > 0)
+		r->got++;
+	return NULL;
+}
+
+/* Two threads read one socket; every datagram goes to exactly one. */
+TEST_F(udp, two_readers)
+{
+	struct timeval tv = { .tv_usec = 500000 };
+	struct reader r1, r2;
+	pthread_t t1, t2;
+	int i, port;
+
+	ASSERT_EQ(0, setsockopt(self->fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				sizeof(tv)));
+	ASSERT_EQ(0, bind_to(self->fd, NULL, 0));
+	port = ws_local_port(self->fd);
+	r1 = (struct reader){ self->fd, 0 };
+	r2 = r1;
+	ASSERT_EQ(0, pthread_create(&t1, NULL, read_all, &r1));
+	ASSERT_EQ(0, pthread_create(&t2, NULL, read_all, &r2));
+	for (i = 0; i < 100; i++) {
+		ASSERT_EQ(3, peer_send(self->peer, "abc", 3, port));
+		if (i % 10 == 9)
+			wt_msleep(10);
+	}
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	TH_LOG("%ld + %ld", r1.got, r2.got);
+	EXPECT_EQ(100, r1.got + r2.got);
 }
 
 /* ---- lifetime ------------------------------------------------------------------ */
