@@ -24,4 +24,20 @@
 #define WREN_OPS_NO_SENDPAGE
 #endif
 
+/*
+ * proto_ops.accept took (flags, kern) until 6.10, then a struct
+ * proto_accept_arg.  Define the function with WREN_ACCEPT_ARGS as its
+ * parameter list and read the O_ flags with WREN_ACCEPT_FLAGS.
+ */
+#include <linux/version.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define WREN_ACCEPT_ARGS	struct socket *sock, struct socket *newsock, \
+				struct proto_accept_arg *arg
+#define WREN_ACCEPT_FLAGS	(arg->flags)
+#else
+#define WREN_ACCEPT_ARGS	struct socket *sock, struct socket *newsock, \
+				int flags, bool kern
+#define WREN_ACCEPT_FLAGS	(flags)
+#endif
+
 #endif /* _WREN_COMPAT_H */

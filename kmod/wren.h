@@ -109,6 +109,9 @@ void wren_icmp_local_error(struct net *net, struct sk_buff *skb,
 void wren_udp_rcv(struct sk_buff *skb);
 void wren_udp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 		  u32 info);
+void wren_tcp_rcv(struct sk_buff *skb);
+void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
+		  u32 info);
 /* ICMP echo replies (skb->data at the ICMP header) for ping sockets. */
 void wren_ping_rcv(struct sk_buff *skb);
 void wren_ping_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
@@ -121,5 +124,17 @@ int wren_udp_net_init(struct wren_net *wn);
 void wren_udp_net_exit(struct wren_net *wn);
 int wren_ping_net_init(struct wren_net *wn);
 void wren_ping_net_exit(struct wren_net *wn);
+
+/* ---- TCP (tcp*.c) --------------------------------------------------------- */
+int wren_tcp_init(void);		/* module load: secrets, algorithms */
+void wren_tcp_exit(void);
+int wren_tcp_net_init(struct wren_net *wn);
+void wren_tcp_net_exit(struct wren_net *wn);
+/* WREN_A_SET_TCP_CONG: 0 or -ENOENT (no such algorithm).  Under RTNL. */
+int wren_tcp_set_default_cong(struct wren_net *wn, const char *name);
+/* WREN_A_SET_TCP_MSL_MS: 1 ms .. 600 s, else -EINVAL.  Under RTNL. */
+int wren_tcp_set_msl(struct wren_net *wn, u32 msl_ms);
+/* Tcp CurrEstab for /proc/net/wren/snmp: ESTABLISHED + CLOSE_WAIT. */
+unsigned int wren_tcp_curr_estab(struct wren_net *wn);
 
 #endif /* _WREN_H */

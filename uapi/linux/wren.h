@@ -39,6 +39,53 @@ struct sockaddr_wren {
  * IPPROTO_TCP options of <netinet/tcp.h> plus the ones below.
  */
 
+/* ---- TCP ------------------------------------------------------------------ */
+/*
+ * getsockopt(fd, IPPROTO_TCP, WREN_TCP_INFO, &info, &len) fills
+ * struct wren_tcp_info (len may be shorter: the head of it is copied).
+ * Linux's TCP_INFO (11) also works on wren sockets and fills the fields of
+ * Linux's struct tcp_info that wren has; the rest read 0.
+ * Other IPPROTO_TCP options: TCP_NODELAY, TCP_MAXSEG, TCP_KEEPIDLE,
+ * TCP_KEEPINTVL, TCP_KEEPCNT, TCP_USER_TIMEOUT, TCP_CONGESTION ("cubic",
+ * "reno"), TCP_LINGER2, TCP_SYNCNT, TCP_QUICKACK.
+ */
+#define WREN_TCP_INFO		200
+
+#define WREN_TCPI_OPT_TIMESTAMPS	0x01
+#define WREN_TCPI_OPT_SACK		0x02
+#define WREN_TCPI_OPT_WSCALE		0x04
+#define WREN_TCPI_OPT_SYN_COOKIE	0x08	/* opened through a SYN cookie */
+
+struct wren_tcp_info {
+	__u8	state;		/* TCP_ESTABLISHED (1) ... TCP_CLOSING (11) */
+	__u8	ca_state;	/* 0 open, 1 disorder, 2 recovery, 3 loss */
+	__u8	snd_wscale;	/* the peer's window shift */
+	__u8	rcv_wscale;	/* ours */
+	__u8	options;	/* WREN_TCPI_OPT_* */
+	__u8	backoff;	/* RTO backoff exponent */
+	__u8	retransmits;	/* RTOs since the last progress */
+	__u8	pad;
+	__u32	rto;		/* microseconds */
+	__u32	rtt;		/* smoothed RTT, microseconds */
+	__u32	rttvar;		/* microseconds */
+	__u32	snd_cwnd;	/* segments */
+	__u32	snd_ssthresh;	/* segments */
+	__u32	total_retrans;	/* segments retransmitted, ever */
+	__u32	snd_wnd;	/* peer's window, bytes */
+	__u32	rcv_wnd;	/* our advertised window, bytes */
+	__u32	snd_mss;	/* data bytes per segment we send */
+	__u32	rcv_mss;	/* estimate of the peer's */
+	__u32	advmss;		/* MSS we announced */
+	__u32	pmtu;
+	__u32	unacked;	/* segments in flight */
+	__u32	sacked;
+	__u32	lost;
+	__u32	retrans;	/* retransmitted, unacknowledged */
+	__u32	notsent_bytes;
+	__u32	unread_bytes;
+	char	cong[16];	/* congestion control algorithm */
+};
+
 /* ---- Generic netlink: family "wren" -------------------------------------- */
 
 #define WREN_GENL_NAME		"wren"
@@ -117,7 +164,19 @@ enum wren_route_kind {
  *         %5u        0 %lu 2 %pK %u"
  *        st 07 = unconnected (TCP_CLOSE), 01 = connected (TCP_ESTABLISHED).
  * ping:  as udp, for ICMP echo sockets (the port is the echo identifier).
- * tcp:   as /proc/net/tcp.
+ * tcp:   as /proc/net/tcp: the header line
+ *        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when
+ *         retrnsmt   uid  timeout inode"
+ *        then listening sockets, then connections and TIME_WAIT entries:
+ *        "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d
+ *         %lu %d %pK %lu %lu %u %u %d" (sockets: sl, local, remote, state
+ *        as Linux's TCP_* numbers, tx_queue = unacked + unsent bytes,
+ *        rx_queue = unread bytes or, for a listener, its accept backlog,
+ *        timer (0 none, 1 retransmit, 2 keepalive/FIN_WAIT2, 3 time-wait,
+ *        4 zero-window probe) and its time left in clock ticks, RTOs,
+ *        uid, probes, inode, refcount, pointer, rto, ato, quickack<<1,
+ *        cwnd, ssthresh (-1 while infinite)); time-wait lines stop after
+ *        the pointer.
  * arp:   "IP address       HW type     Flags       HW address            Mask     Device   State"
  *        then "%-16s 0x1         0x%-9x %-21pM *        %-8s %s"
  *        (state one of the enum wren_arp_state words above).

@@ -1,0 +1,901 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wren TCP: the transmit path.
+ *
+ * The send queue (sk->sk_write_queue) holds one skb per segment, its data
+ * in page fragments and its headroom free for the headers; sent skbs come
+ * first, tp->send_head is the first unsent one.  A transmission hands IP a
+ * clone (or, while an earlier clone is still in flight, a copy of the
+ * head), so the queued skb stays for retransmission.  When the device does
+ * TSO, consecutive full-sized segments go out as one GSO skb that refers to
+ * their pages.
+ */
+#include <linux/skbuff.h>
+#include <linux/netdevice.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include "tcp.h"
+
+/* ---- route and segment size ------------------------------------------------ */
+
+/* Bytes of options every non-SYN segment carries. */
+static unsigned int wren_tcp_base_opts(const struct wren_tcp_sock *tp)
+{
+	return tp->ts_ok ? 12 : 0;
+}
+
+/*
+ * mss_cache: the data we put in one segment, RFC 9293 3.7.1 (Eff.snd.MSS):
+ * min(SendMSS, MMS_S) minus the options we always send.
+ */
+void wren_tcp_sync_mss(struct sock *sk, u32 pmtu)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	u32 mss;
+
+	tp->pmtu = pmtu;
+	mss = pmtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	if (tp->peer_mss)
+		mss = min_t(u32, mss, tp->peer_mss);
+	if (tp->user_mss)
+		mss = min_t(u32, mss, tp->user_mss);
+	mss -= wren_tcp_base_opts(tp);
+	if (mss < WREN_TCP_MSS_MIN - wren_tcp_base_opts(tp))
+		mss = WREN_TCP_MSS_MIN - wren_tcp_base_opts(tp);
+	tp->mss_cache = mss;
+}
+
+/*
+ * Route the connection (its daddr is set): the source address, the
+ * outgoing interface, its MTU and whether it can checksum and segment.
+ */
+int wren_tcp_route(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct net *net = sock_net(sk);
+	struct wren_route_res res;
+	struct net_device *dev;
+	int oif = READ_ONCE(sk->sk_bound_dev_if);
+	int err;
+
+	err = wren_route_lookup(net, tp->ws.daddr, oif, &res);
+	if (err) {
+		if (err == -ENETUNREACH)
+			WREN_INC(wren_net(net), Ip, OutNoRoutes);
+		return err;
+	}
+	if (res.broadcast || ipv4_is_multicast(tp->ws.daddr))
+		return -ENETUNREACH;
+
+	tp->fl.saddr = tp->ws.saddr ? tp->ws.saddr : res.saddr;
+	tp->fl.daddr = tp->ws.daddr;
+	tp->fl.oif = oif ? oif : res.ifindex;
+	tp->fl.proto = IPPROTO_TCP;
+	tp->fl.ttl = READ_ONCE(tp->ws.ttl);
+	tp->fl.tos = READ_ONCE(tp->ws.tos);
+	tp->fl.df = true;
+
+	tp->gso_ok = 0;
+	tp->csum_ok = 0;
+	if (res.local) {
+		/* Never leaves the host: the checksum is not needed. */
+		tp->csum_ok = 1;
+	} else {
+		rcu_read_lock();
+		dev = dev_get_by_index_rcu(net, res.ifindex);
+		if (dev) {
+			netdev_features_t f = dev->features;
+
+			if (f & (NETIF_F_IP_CSUM | NETIF_F_HW_CSUM))
+				tp->csum_ok = 1;
+			if (tp->csum_ok && (f & NETIF_F_TSO) && f & NETIF_F_SG)
+				tp->gso_ok = 1;
+		}
+		rcu_read_unlock();
+	}
+	if (!tp->pmtu || res.mtu < tp->pmtu || !tp->mss_cache)
+		tp->pmtu = res.mtu ? res.mtu : 1500;
+	if (!tp->advmss) {
+		tp->advmss = tp->pmtu - sizeof(struct iphdr) -
+			     sizeof(struct tcphdr);
+		if (tp->user_mss && tp->user_mss < tp->advmss)
+			tp->advmss = tp->user_mss;
+	}
+	wren_tcp_sync_mss(sk, tp->pmtu);
+	return 0;
+}
+
+/* ---- windows ---------------------------------------------------------------- */
+
+/* Receive window the free buffer allows (half, for skb overhead). */
+u32 wren_tcp_window_space(const struct sock *sk)
+{
+	const struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	u32 space;
+
+	if (free <= 0)
+		return 0;
+	space = free / 2;
+	if (wren_tcp_under_pressure(sk))
+		space = min_t(u32, space, 4U * tp->advmss);
+	return space;
+}
+
+/*
+ * The window to advertise, RFC 9293 3.8.6.2.2 (receiver SWS avoidance):
+ * never move the right edge left; open it only in steps of at least one
+ * MSS (or half the buffer).
+ */
+u32 wren_tcp_select_window(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	u32 mss = tp->rcv_mss ? tp->rcv_mss : tp->advmss;
+	u32 space = wren_tcp_window_space(sk);
+	s32 cur = (s32)(tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt);
+	u32 win;
+
+	if (cur < 0)
+		cur = 0;
+	if (space < mss && space < (u32)READ_ONCE(sk->sk_rcvbuf) / 4)
+		space = 0;
+	win = space;
+	if (win && win > mss)
+		win = rounddown(win, mss);
+	if (win < (u32)cur)
+		win = cur;	/* no shrinking */
+	else if (win - cur < mss && win < space / 2 + 1 && cur)
+		win = cur;	/* too small a step */
+	win = min_t(u32, win, 65535U << tp->rcv_wscale);
+	win = ALIGN(win, 1U << tp->rcv_wscale);
+
+	tp->rcv_wnd = win;
+	tp->rcv_wup = tp->rcv_nxt;
+	return win;
+}
+
+/* ---- options ---------------------------------------------------------------- */
+
+static unsigned int wren_tcp_syn_opts_len(const struct wren_tcp_sock *tp,
+					  bool synack)
+{
+	unsigned int len = 4;				/* MSS */
+
+	if (!synack || tp->ts_ok)
+		len += 12;				/* SACK_PERM+TS or NOPs+TS */
+	else if (tp->sack_ok)
+		len += 4;
+	if (!synack || tp->ws_ok)
+		len += 4;				/* NOP, WS */
+	return len;
+}
+
+static void wren_tcp_write_syn_opts(struct wren_tcp_sock *tp, __be32 *p,
+				    bool synack)
+{
+	bool ts = !synack || tp->ts_ok;
+	bool sack = !synack || tp->sack_ok;
+
+	*p++ = htonl((WREN_TCPOPT_MSS << 24) | (4 << 16) | tp->advmss);
+	if (ts) {
+		if (sack)
+			*p++ = htonl((WREN_TCPOPT_SACK_PERM << 24) | (2 << 16) |
+				     (WREN_TCPOPT_TS << 8) | 10);
+		else
+			*p++ = htonl((WREN_TCPOPT_NOP << 24) |
+				     (WREN_TCPOPT_NOP << 16) |
+				     (WREN_TCPOPT_TS << 8) | 10);
+		*p++ = htonl(wren_tcp_clock_ms() + tp->tsoffset);
+		*p++ = htonl(synack ? tp->ts_recent : 0);
+	} else if (sack) {
+		*p++ = htonl((WREN_TCPOPT_NOP << 24) | (WREN_TCPOPT_NOP << 16) |
+			     (WREN_TCPOPT_SACK_PERM << 8) | 2);
+	}
+	if (!synack || tp->ws_ok)
+		*p++ = htonl((WREN_TCPOPT_NOP << 24) | (WREN_TCPOPT_WS << 16) |
+			     (3 << 8) | tp->rcv_wscale);
+}
+
+/* room: option bytes the segment can carry without exceeding the PMTU. */
+static unsigned int wren_tcp_est_opts_len(const struct wren_tcp_sock *tp,
+					  unsigned int room)
+{
+	unsigned int len = wren_tcp_base_opts(tp);
+	unsigned int n = tp->num_sacks;
+
+	room = min(room, 40U);
+	if (n && tp->sack_ok && room >= len + 12) {
+		n = min_t(unsigned int, n, (room - len - 4) / 8);
+		len += 4 + 8 * n;
+	}
+	return len;
+}
+
+static void wren_tcp_write_est_opts(struct wren_tcp_sock *tp, __be32 *p,
+				    unsigned int len)
+{
+	unsigned int i, n;
+
+	if (tp->ts_ok) {
+		*p++ = htonl((WREN_TCPOPT_NOP << 24) | (WREN_TCPOPT_NOP << 16) |
+			     (WREN_TCPOPT_TS << 8) | 10);
+		*p++ = htonl(wren_tcp_clock_ms() + tp->tsoffset);
+		*p++ = htonl(tp->ts_recent);
+		len -= 12;
+	}
+	if (len >= 12) {
+		n = (len - 4) / 8;
+		*p++ = htonl((WREN_TCPOPT_NOP << 24) | (WREN_TCPOPT_NOP << 16) |
+			     (WREN_TCPOPT_SACK << 8) | (2 + 8 * n));
+		for (i = 0; i < n; i++) {
+			*p++ = htonl(tp->sacks[i].start);
+			*p++ = htonl(tp->sacks[i].end);
+		}
+	}
+}
+
+/* ---- building and sending one segment ---------------------------------------- */
+
+static void wren_tcp_csum(struct sk_buff *skb, __be32 saddr, __be32 daddr,
+			  bool partial)
+{
+	struct tcphdr *th = tcp_hdr(skb);
+
+	if (partial) {
+		th->check = ~csum_tcpudp_magic(saddr, daddr, skb->len,
+					       IPPROTO_TCP, 0);
+		skb->ip_summed = CHECKSUM_PARTIAL;
+		skb->csum_start = skb_transport_header(skb) - skb->head;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+	} else {
+		th->check = 0;
+		th->check = csum_tcpudp_magic(saddr, daddr, skb->len,
+					      IPPROTO_TCP,
+					      skb_checksum(skb, 0, skb->len, 0));
+		skb->ip_summed = CHECKSUM_NONE;
+	}
+}
+
+/* Option space left in a segment of skb's size under the path MTU. */
+static unsigned int wren_tcp_opt_room(const struct wren_tcp_sock *tp,
+				      const struct sk_buff *skb)
+{
+	unsigned int seg = skb_is_gso(skb) ? skb_shinfo(skb)->gso_size :
+			   skb->len;
+	unsigned int hdrs = sizeof(struct iphdr) + sizeof(struct tcphdr);
+
+	if (!tp->pmtu || seg + hdrs >= tp->pmtu)
+		return wren_tcp_base_opts(tp);
+	return tp->pmtu - hdrs - seg;
+}
+
+/* An ACK went out: the delayed-ACK state is paid. */
+static void wren_tcp_ack_sent(struct wren_tcp_sock *tp)
+{
+	tp->ack_pending = 0;
+	tp->rcv_unacked = 0;
+	if (tp->quickack)
+		tp->quickack--;
+}
+
+/*
+ * Send skb (its cb's seq and flags set) with headers built now, the
+ * current ACK and window.  With clone, skb stays ours (queued for
+ * retransmission) and a clone goes out; else skb is consumed.
+ */
+int wren_tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
+	struct wren_net *wn = tp->tbl->wn;
+	unsigned int opts, segs;
+	bool syn = tcb->flags & WREN_TCPHDR_SYN;
+	struct tcphdr *th;
+	u32 win;
+	int err;
+
+	if (clone) {
+		tcb->tx_us = wren_tcp_clock_us();
+		if (skb_cloned(skb))
+			skb = pskb_copy(skb, GFP_ATOMIC);
+		else
+			skb = skb_clone(skb, GFP_ATOMIC);
+		if (!skb)
+			return -ENOBUFS;
+		tcb = WREN_TCP_CB(skb);
+	}
+
+	if (syn)
+		opts = wren_tcp_syn_opts_len(tp, tcb->flags & WREN_TCPHDR_ACK);
+	else
+		opts = wren_tcp_est_opts_len(tp, wren_tcp_opt_room(tp, skb));
+
+	th = skb_push(skb, sizeof(*th) + opts);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = tp->ent.lport;
+	th->dest = tp->ent.rport;
+	th->seq = htonl(tcb->seq);
+	th->ack_seq = htonl(tp->rcv_nxt);
+	((u8 *)th)[12] = ((sizeof(*th) + opts) / 4) << 4;
+	((u8 *)th)[13] = tcb->flags;
+	if (syn) {
+		win = min_t(u32, wren_tcp_window_space(sk), 65535U);
+		tp->rcv_wnd = win;
+		tp->rcv_wup = tp->rcv_nxt;
+		wren_tcp_write_syn_opts(tp, (__be32 *)(th + 1),
+					tcb->flags & WREN_TCPHDR_ACK);
+	} else {
+		win = wren_tcp_select_window(sk) >> tp->rcv_wscale;
+		wren_tcp_write_est_opts(tp, (__be32 *)(th + 1), opts);
+	}
+	th->window = htons(min_t(u32, win, 65535U));
+
+	if (tcb->flags & WREN_TCPHDR_ACK)
+		wren_tcp_ack_sent(tp);
+
+	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	wren_tcp_csum(skb, tp->fl.saddr, tp->fl.daddr,
+		      tp->csum_ok || skb_is_gso(skb));
+	skb->priority = READ_ONCE(sk->sk_priority);
+	skb->mark = READ_ONCE(sk->sk_mark);
+	WREN_ADD(wn, Tcp, OutSegs, segs);
+	err = wren_ip_output(sock_net(sk), skb, &tp->fl);
+	if (err == -EMSGSIZE && tp->pmtu > 576) {
+		/* Local MTU smaller than we thought: shrink and retry later. */
+		wren_tcp_sync_mss(sk, 576);
+	}
+	return err == -ENOBUFS ? err : 0;
+}
+
+/* ---- the send queue ---------------------------------------------------------- */
+
+void wren_tcp_queue_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+
+	__skb_header_release(skb);
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	atomic_long_add(skb->truesize, &tp->tbl->mem);
+	WRITE_ONCE(tp->write_seq, WREN_TCP_CB(skb)->end_seq);
+	if (!tp->send_head)
+		tp->send_head = skb;
+}
+
+/* A new skb for the send queue: headroom only, data goes in fragments. */
+static struct sk_buff *wren_tcp_alloc_skb(gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb_fclone(WREN_TCP_MAX_HEADER, gfp);
+
+	if (skb) {
+		skb_reserve(skb, WREN_TCP_MAX_HEADER);
+		memset(skb->cb, 0, sizeof(skb->cb));
+	}
+	return skb;
+}
+
+/*
+ * Split skb after len bytes of data; the tail becomes a new skb right
+ * after it in the send queue.  Sent skbs keep their scoreboard marks.
+ */
+static int wren_tcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb), *ncb;
+	struct sk_buff *nskb;
+	bool sent;
+	int moved;
+
+	if (len >= skb->len || skb_headlen(skb))
+		return -EINVAL;
+	sent = !tp->send_head ||
+	       wren_before(tcb->seq, WREN_TCP_CB(tp->send_head)->seq);
+	nskb = wren_tcp_alloc_skb(GFP_ATOMIC);
+	if (!nskb)
+		return -ENOMEM;
+	moved = skb->len - len;
+	skb_split(skb, nskb, len);
+	skb->truesize -= moved;
+	nskb->truesize += moved;
+	sk_wmem_queued_add(sk, nskb->truesize - moved);
+	atomic_long_add(nskb->truesize - moved, &tp->tbl->mem);
+
+	ncb = WREN_TCP_CB(nskb);
+	*ncb = *tcb;
+	ncb->seq = tcb->seq + len;
+	tcb->end_seq = ncb->seq;
+	tcb->flags &= ~(WREN_TCPHDR_FIN | WREN_TCPHDR_PSH);
+	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
+
+	if (!sent)
+		return 0;	/* unsent: nothing counted yet */
+	/* A sent skb: the scoreboard counts one more segment. */
+	tp->packets_out++;
+	if (tcb->sacked & WREN_TCPCB_SACKED)
+		tp->sacked_out++;
+	if (tcb->sacked & WREN_TCPCB_LOST)
+		tp->lost_out++;
+	if (tcb->sacked & WREN_TCPCB_RETRANS)
+		tp->retrans_out++;
+	return 0;
+}
+
+/*
+ * Build one GSO skb out of up to n unsent full-sized segments from skb
+ * on, referring to their pages.  *n is set to the segments taken.
+ */
+static struct sk_buff *wren_tcp_gso_build(struct sock *sk, struct sk_buff *skb,
+					  unsigned int *n)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	unsigned int taken = 0, bytes = 0;
+	struct sk_buff *gso, *last = NULL;
+	struct skb_shared_info *gsh;
+	struct wren_tcp_cb *gcb;
+
+	gso = wren_tcp_alloc_skb(GFP_ATOMIC);
+	if (!gso)
+		return NULL;
+	gsh = skb_shinfo(gso);
+
+	while (skb && taken < *n) {
+		struct skb_shared_info *sh = skb_shinfo(skb);
+		unsigned int need = sh->nr_frags, i;
+
+		if (skb_headlen(skb) || bytes + skb->len > WREN_TCP_GSO_MAX)
+			break;
+		if (need && gsh->nr_frags) {
+			skb_frag_t *l = &gsh->frags[gsh->nr_frags - 1];
+			skb_frag_t *f = &sh->frags[0];
+
+			if (skb_frag_page(l) == skb_frag_page(f) &&
+			    skb_frag_off(l) + skb_frag_size(l) ==
+			    skb_frag_off(f))
+				need--;
+		}
+		if (gsh->nr_frags + need > MAX_SKB_FRAGS)
+			break;
+		for (i = 0; i < sh->nr_frags; i++) {
+			skb_frag_t *f = &sh->frags[i];
+
+			if (gsh->nr_frags) {
+				skb_frag_t *l = &gsh->frags[gsh->nr_frags - 1];
+
+				if (skb_frag_page(l) == skb_frag_page(f) &&
+				    skb_frag_off(l) + skb_frag_size(l) ==
+				    skb_frag_off(f)) {
+					skb_frag_size_add(l, skb_frag_size(f));
+					continue;
+				}
+			}
+			__skb_frag_ref(f);
+			skb_fill_page_desc(gso, gsh->nr_frags,
+					   skb_frag_page(f), skb_frag_off(f),
+					   skb_frag_size(f));
+		}
+		bytes += skb->len;
+		taken++;
+		last = skb;
+		if (skb->len < tp->mss_cache)
+			break;	/* only the last segment may be short */
+		skb = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
+		      skb->next;
+	}
+	if (taken < 2) {
+		kfree_skb(gso);
+		return NULL;
+	}
+	gso->len = bytes;
+	gso->data_len = bytes;
+	gso->truesize += bytes;
+	gcb = WREN_TCP_CB(gso);
+	gcb->seq = WREN_TCP_CB(tp->send_head)->seq;
+	gcb->end_seq = WREN_TCP_CB(last)->end_seq;
+	gcb->flags = WREN_TCPHDR_ACK |
+		     (WREN_TCP_CB(last)->flags & (WREN_TCPHDR_PSH |
+						  WREN_TCPHDR_FIN));
+	gsh->gso_size = tp->mss_cache;
+	gsh->gso_type = SKB_GSO_TCPV4;
+	gsh->gso_segs = taken;
+	*n = taken;
+	return gso;
+}
+
+/* Bookkeeping for a newly sent skb. */
+static void wren_tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb,
+					 u64 now_us)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
+
+	tcb->tx_us = now_us;
+	tp->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
+			skb->next;
+	tp->snd_nxt = tcb->end_seq;
+	tp->packets_out++;
+}
+
+/*
+ * Send what cwnd, the peer's window and Nagle allow.
+ * nonagle: 0 Nagle applies, 1 push everything (TCP_NODELAY, FIN, end of a
+ * write with PSH), 2 only full segments (more data is being copied in).
+ * Returns true when data is waiting but nothing is in flight (the caller
+ * may need the persist timer).
+ */
+bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	u64 now_us = wren_tcp_clock_us();
+	bool sent = false, wnd_block = false;
+	struct sk_buff *skb;
+
+	if (tp->nodelay && nonagle == 0)
+		nonagle = 1;
+	if (tp->packets_out == 0 && tp->lsndtime &&
+	    time_after(jiffies, tp->lsndtime + tp->rto) && tp->cong &&
+	    tp->cong->cwnd_event)
+		tp->cong->cwnd_event(sk, WREN_CA_EVENT_TX_START);
+
+	while ((skb = tp->send_head)) {
+		struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
+		u32 in_flight = wren_tcp_in_flight(tp);
+		u32 mss = tp->mss_cache;
+		u32 wnd_end = wren_tcp_wnd_end(tp);
+		u32 quota;
+
+		if (in_flight >= tp->snd_cwnd)
+			break;
+		quota = tp->snd_cwnd - in_flight;
+
+		if (skb->len > mss && wren_tcp_fragment(sk, skb, mss))
+			break;
+		if (wren_after(tcb->end_seq, wnd_end)) {
+			s32 room = (s32)(wnd_end - tcb->seq);
+
+			/* Sender SWS avoidance: a partial segment only into
+			 * at least half the largest window seen.
+			 */
+			if (room > 0 && (u32)room < skb->len &&
+			    (u32)room >= tp->max_window / 2 &&
+			    !wren_tcp_fragment(sk, skb, room))
+				continue;
+			wnd_block = true;
+			break;
+		}
+		if (skb->len < mss && !(tcb->flags & WREN_TCPHDR_FIN) &&
+		    skb_queue_is_last(&sk->sk_write_queue, skb)) {
+			if (nonagle == 2)
+				break;
+			if (nonagle == 0 && tp->packets_out)
+				break;	/* Nagle: wait for the ACK */
+		}
+
+		if (tp->gso_ok && quota > 1 && skb->len == mss &&
+		    !skb_queue_is_last(&sk->sk_write_queue, skb)) {
+			u32 room = (u32)(wnd_end - tcb->seq) / mss;
+			unsigned int n = min(quota, room);
+			struct sk_buff *gso = NULL;
+
+			if (n > 1)
+				gso = wren_tcp_gso_build(sk, skb, &n);
+			if (gso) {
+				unsigned int i;
+
+				/* Nagle applies to a short last segment. */
+				WREN_TCP_CB(gso)->tx_us = now_us;
+				if (wren_tcp_transmit_skb(sk, gso, false))
+					break;
+				for (i = 0; i < n; i++)
+					wren_tcp_event_new_data_sent(sk,
+							tp->send_head, now_us);
+				sent = true;
+				continue;
+			}
+		}
+		if (wren_tcp_transmit_skb(sk, skb, true))
+			break;
+		wren_tcp_event_new_data_sent(sk, skb, now_us);
+		sent = true;
+	}
+
+	if (sent) {
+		tp->lsndtime = jiffies;
+		if (!timer_pending(&tp->rtx_timer) ||
+		    tp->timer_mode != WREN_TCP_TIMER_RTO)
+			wren_tcp_rearm_rto(sk);
+	}
+	if (tp->send_head && !tp->packets_out) {
+		if (wnd_block && tp->timer_mode != WREN_TCP_TIMER_PROBE)
+			wren_tcp_reset_rtx_timer(sk, WREN_TCP_TIMER_PROBE,
+				min_t(unsigned long, tp->rto << tp->backoff,
+				      WREN_TCP_RTO_MAX));
+		return true;
+	}
+	return false;
+}
+
+void wren_tcp_push(struct sock *sk, int nonagle)
+{
+	if (wren_tcp_sk(sk)->send_head)
+		wren_tcp_write_xmit(sk, nonagle);
+}
+
+/* ---- retransmission ----------------------------------------------------------- */
+
+int wren_tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
+	int err;
+
+	if (skb->len > tp->mss_cache &&
+	    wren_tcp_fragment(sk, skb, tp->mss_cache))
+		return -ENOMEM;
+	err = wren_tcp_transmit_skb(sk, skb, true);
+	if (err)
+		return err;
+	if (!(tcb->sacked & WREN_TCPCB_RETRANS))
+		tp->retrans_out++;
+	tcb->sacked |= WREN_TCPCB_RETRANS | WREN_TCPCB_EVER_RETRANS;
+	tp->total_retrans++;
+	WREN_INC(tp->tbl->wn, Tcp, RetransSegs);
+	if (!tp->rtx_start)
+		tp->rtx_start = jiffies;
+	return 0;
+}
+
+/* Retransmit the segments marked lost, as far as cwnd allows (RFC 6675). */
+void wren_tcp_xmit_retransmit_queue(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct sk_buff *skb;
+	bool any = false;
+
+	if (!tp->lost_out)
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
+
+		if (skb == tp->send_head)
+			break;
+		if (wren_tcp_in_flight(tp) >= tp->snd_cwnd)
+			break;
+		if (!(tcb->sacked & WREN_TCPCB_LOST) ||
+		    (tcb->sacked & (WREN_TCPCB_SACKED | WREN_TCPCB_RETRANS)))
+			continue;
+		if (wren_tcp_retransmit_skb(sk, skb))
+			break;
+		any = true;
+	}
+	if (any && !timer_pending(&tp->rtx_timer))
+		wren_tcp_rearm_rto(sk);
+}
+
+/* ---- control segments ----------------------------------------------------------- */
+
+void wren_tcp_send_ack(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
+		return;
+	skb = wren_tcp_alloc_skb(GFP_ATOMIC);
+	if (!skb) {
+		/* Try again from the delayed-ACK timer. */
+		tp->ack_pending = 1;
+		wren_tcp_send_delayed_ack(sk);
+		return;
+	}
+	WREN_TCP_CB(skb)->seq = tp->snd_nxt;
+	WREN_TCP_CB(skb)->end_seq = tp->snd_nxt;
+	WREN_TCP_CB(skb)->flags = WREN_TCPHDR_ACK;
+	wren_tcp_transmit_skb(sk, skb, false);
+}
+
+void wren_tcp_send_delayed_ack(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	unsigned long ato = tp->delack_ato ? tp->delack_ato :
+			    WREN_TCP_DELACK_MIN;
+
+	tp->ack_pending = 1;
+	if (!timer_pending(&tp->delack_timer))
+		sk_reset_timer(sk, &tp->delack_timer, jiffies + ato);
+}
+
+/*
+ * Persist: a segment outside the window (seq snd_una - 1) makes the peer
+ * answer with its current window (RFC 9293 3.8.6.1).
+ */
+void wren_tcp_send_probe(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct sk_buff *skb = wren_tcp_alloc_skb(GFP_ATOMIC);
+
+	if (!skb)
+		return;
+	WREN_TCP_CB(skb)->seq = tp->snd_una - 1;
+	WREN_TCP_CB(skb)->end_seq = tp->snd_una - 1;
+	WREN_TCP_CB(skb)->flags = WREN_TCPHDR_ACK;
+	wren_tcp_transmit_skb(sk, skb, false);
+}
+
+void wren_tcp_send_fin(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+
+	if (tp->fin_queued)
+		return;
+	tp->fin_queued = 1;
+	if (tail && tp->send_head) {
+		/* Still unsent: the FIN rides on the last segment. */
+		WREN_TCP_CB(tail)->flags |= WREN_TCPHDR_FIN;
+		WREN_TCP_CB(tail)->end_seq++;
+		WRITE_ONCE(tp->write_seq, tp->write_seq + 1);
+	} else {
+		struct sk_buff *skb;
+
+		skb = wren_tcp_alloc_skb(sk->sk_allocation | __GFP_NOFAIL);
+		WREN_TCP_CB(skb)->seq = tp->write_seq;
+		WREN_TCP_CB(skb)->end_seq = tp->write_seq + 1;
+		WREN_TCP_CB(skb)->flags = WREN_TCPHDR_ACK | WREN_TCPHDR_FIN;
+		wren_tcp_queue_skb(sk, skb);
+	}
+	wren_tcp_write_xmit(sk, 1);
+}
+
+/* An RST for an abort (close with data unread, zero linger, ...). */
+void wren_tcp_send_active_reset(struct sock *sk, gfp_t gfp)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct sk_buff *skb = wren_tcp_alloc_skb(gfp);
+
+	if (!skb)
+		return;
+	WREN_TCP_CB(skb)->seq = tp->snd_nxt;
+	WREN_TCP_CB(skb)->end_seq = tp->snd_nxt;
+	WREN_TCP_CB(skb)->flags = WREN_TCPHDR_ACK | WREN_TCPHDR_RST;
+	WREN_INC(tp->tbl->wn, Tcp, OutRsts);
+	wren_tcp_transmit_skb(sk, skb, false);
+}
+
+/* Queue and send the SYN (or the child's SYN-ACK): seq iss, one octet. */
+static int wren_tcp_send_syn_flags(struct sock *sk, u8 flags)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct sk_buff *skb = wren_tcp_alloc_skb(sk->sk_allocation);
+
+	if (!skb)
+		return -ENOBUFS;
+	WREN_TCP_CB(skb)->seq = tp->iss;
+	WREN_TCP_CB(skb)->end_seq = tp->iss + 1;
+	WREN_TCP_CB(skb)->flags = flags;
+	tp->snd_una = tp->iss;
+	tp->snd_nxt = tp->iss;
+	WRITE_ONCE(tp->write_seq, tp->iss);
+	wren_tcp_queue_skb(sk, skb);
+	wren_tcp_transmit_skb(sk, skb, true);
+	wren_tcp_event_new_data_sent(sk, skb, wren_tcp_clock_us());
+	wren_tcp_reset_rtx_timer(sk, WREN_TCP_TIMER_RTO, tp->rto);
+	return 0;
+}
+
+int wren_tcp_send_syn(struct sock *sk)
+{
+	return wren_tcp_send_syn_flags(sk, WREN_TCPHDR_SYN);
+}
+
+int wren_tcp_send_synack(struct sock *sk)
+{
+	return wren_tcp_send_syn_flags(sk, WREN_TCPHDR_SYN | WREN_TCPHDR_ACK);
+}
+
+/* RFC 5961 challenge ACK, at most WREN_TCP_CHALLENGE_PER_SEC a second. */
+void wren_tcp_send_challenge_ack(struct sock *sk)
+{
+	struct wren_tcp_table *t = wren_tcp_sk(sk)->tbl;
+	bool send;
+
+	spin_lock_bh(&t->chal_lock);
+	if (time_after(jiffies, t->chal_stamp + HZ)) {
+		t->chal_stamp = jiffies;
+		t->chal_count = 0;
+	}
+	send = t->chal_count++ < WREN_TCP_CHALLENGE_PER_SEC;
+	spin_unlock_bh(&t->chal_lock);
+	if (send)
+		wren_tcp_send_ack(sk);
+}
+
+/* ---- replies without a socket ------------------------------------------------ */
+
+static void wren_tcp_send_reply(struct net *net, struct sk_buff *in_skb,
+				u32 seq, u32 ack, u8 flags, u16 win,
+				bool ts, u32 tsval, u32 tsecr, u16 mss)
+{
+	const struct tcphdr *ith = tcp_hdr(in_skb);
+	const struct iphdr *iph = ip_hdr(in_skb);
+	unsigned int hlen = sizeof(struct tcphdr) + (ts ? 12 : 0) +
+			    (mss ? 4 : 0);
+	struct wren_flow fl = {};
+	struct sk_buff *skb;
+	struct tcphdr *th;
+
+	skb = alloc_skb(WREN_TCP_MAX_HEADER, GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, WREN_TCP_MAX_HEADER);
+	th = skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, sizeof(*th));
+	th->source = ith->dest;
+	th->dest = ith->source;
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	((u8 *)th)[12] = (hlen / 4) << 4;
+	((u8 *)th)[13] = flags;
+	th->window = htons(win);
+	if (ts) {
+		__be32 *p = (__be32 *)(th + 1);
+
+		*p++ = htonl((WREN_TCPOPT_NOP << 24) | (WREN_TCPOPT_NOP << 16) |
+			     (WREN_TCPOPT_TS << 8) | 10);
+		*p++ = htonl(tsval);
+		*p = htonl(tsecr);
+	}
+	if (mss) {
+		__be32 *p = (__be32 *)((u8 *)th + hlen - 4);
+
+		*p = htonl((WREN_TCPOPT_MSS << 24) | (4 << 16) | mss);
+	}
+	fl.saddr = iph->daddr;
+	fl.daddr = iph->saddr;
+	fl.proto = IPPROTO_TCP;
+	fl.df = true;
+	wren_tcp_csum(skb, fl.saddr, fl.daddr, false);
+	WREN_INC(wren_net(net), Tcp, OutSegs);
+	wren_ip_output(net, skb, &fl);
+}
+
+/*
+ * RFC 9293 3.10.7.1: a segment for no connection.  in_skb: transport
+ * header at skb->data... already parsed (tcp_hdr valid, cb filled).
+ */
+void wren_tcp_send_reset_reply(struct net *net, struct sk_buff *skb)
+{
+	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
+
+	if (tcb->flags & WREN_TCPHDR_RST)
+		return;
+	if (wren_addr_is_broadcast(net, ip_hdr(skb)->daddr) ||
+	    ipv4_is_multicast(ip_hdr(skb)->daddr))
+		return;
+	WREN_INC(wren_net(net), Tcp, OutRsts);
+	if (tcb->flags & WREN_TCPHDR_ACK)
+		wren_tcp_send_reply(net, skb, tcb->ack_seq, 0, WREN_TCPHDR_RST,
+				    0, false, 0, 0, 0);
+	else
+		wren_tcp_send_reply(net, skb, 0, tcb->end_seq,
+				    WREN_TCPHDR_RST | WREN_TCPHDR_ACK, 0,
+				    false, 0, 0, 0);
+}
+
+void wren_tcp_send_ack_reply(struct net *net, struct sk_buff *in_skb,
+			     u32 seq, u32 ack, u32 win, u32 tsval, u32 tsecr,
+			     bool ts)
+{
+	wren_tcp_send_reply(net, in_skb, seq, ack, WREN_TCPHDR_ACK,
+			    min_t(u32, win, 65535U), ts, tsval, tsecr, 0);
+}
+
+/* A SYN-ACK carrying a SYN cookie (no connection state kept). */
+void wren_tcp_send_synack_cookie(struct net *net, struct sk_buff *in_skb,
+				 u32 seq, u32 ack, u16 mss)
+{
+	wren_tcp_send_reply(net, in_skb, seq, ack,
+			    WREN_TCPHDR_SYN | WREN_TCPHDR_ACK, 65535, false,
+			    0, 0, mss);
+}
