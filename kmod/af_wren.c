@@ -413,6 +413,47 @@ static int wren_dgram_sendmsg(struct socket *sock, struct msghdr *msg,
 	return sk->sk_prot->sendmsg(sk, msg, len);
 }
 
+/* Above this, datagram data goes in page fragments rather than the head. */
+#define WREN_DGRAM_LINEAR_MAX	(2 * PAGE_SIZE)
+
+struct sk_buff *wren_dgram_alloc(struct sock *sk, struct msghdr *msg,
+				 unsigned int hlen, size_t len, __wsum *csum,
+				 int *err)
+{
+	int noblock = msg->msg_flags & MSG_DONTWAIT;
+	size_t paged = len > WREN_DGRAM_LINEAR_MAX ? len : 0;
+	struct sk_buff *skb;
+
+	skb = sock_alloc_send_pskb(sk, WREN_MAX_HEADER + hlen + len - paged,
+				   paged, noblock, err,
+				   PAGE_ALLOC_COSTLY_ORDER);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, WREN_MAX_HEADER);
+	skb_reset_transport_header(skb);
+	memset(skb_put(skb, hlen), 0, hlen);
+
+	if (!paged) {
+		*csum = 0;
+		if (len && !csum_and_copy_from_iter_full(skb_put(skb, len), len,
+							 csum, &msg->msg_iter))
+			goto fault;
+		return skb;
+	}
+
+	skb->data_len = paged;
+	skb->len += paged;
+	if (skb_copy_datagram_from_iter(skb, hlen, &msg->msg_iter, paged))
+		goto fault;
+	*csum = skb_checksum(skb, hlen, paged, 0);
+	return skb;
+
+fault:
+	kfree_skb(skb);
+	*err = -EFAULT;
+	return NULL;
+}
+
 static int wren_dgram_recvmsg_op(struct socket *sock, struct msghdr *msg,
 				 size_t len, int flags)
 {
@@ -850,6 +891,7 @@ static const struct wren_protosw {
 } wren_protosw[] = {
 	{ SOCK_DGRAM,	IPPROTO_UDP,	&wren_udp_prot,	 &wren_dgram_ops },
 	{ SOCK_DGRAM,	IPPROTO_ICMP,	&wren_ping_prot, &wren_dgram_ops },
+	{ SOCK_STREAM,	IPPROTO_TCP,	&wren_tcp_prot,	 &wren_stream_ops },
 };
 
 /*

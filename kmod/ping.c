@@ -52,6 +52,7 @@ static int wren_ping_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	struct wren_flow fl;
 	struct sk_buff *skb;
 	__be32 daddr;
+	__wsum csum;
 	int err;
 
 	if (len > WREN_PING_MAX_LEN)
@@ -82,24 +83,16 @@ static int wren_ping_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	if (err)
 		return err;
 
-	skb = sock_alloc_send_skb(sk, WREN_MAX_HEADER + len,
-				  msg->msg_flags & MSG_DONTWAIT, &err);
+	skb = wren_dgram_alloc(sk, msg, sizeof(*icmph), len - sizeof(*icmph),
+			       &csum, &err);
 	if (!skb)
 		return err;
-	skb_reserve(skb, WREN_MAX_HEADER);
-	skb_reset_transport_header(skb);
-	icmph = skb_put(skb, sizeof(*icmph));
-	if (memcpy_from_msg(skb_put(skb, len - sizeof(*icmph)), msg,
-			    len - sizeof(*icmph))) {
-		kfree_skb(skb);
-		return -EFAULT;
-	}
+	icmph = icmp_hdr(skb);
 	icmph->type = ICMP_ECHO;
 	icmph->code = 0;
 	icmph->un.echo.id = READ_ONCE(ws->sport);
 	icmph->un.echo.sequence = user.un.echo.sequence;
-	icmph->checksum = 0;
-	icmph->checksum = csum_fold(csum_partial(icmph, len, 0));
+	icmph->checksum = csum_fold(csum_partial(icmph, sizeof(*icmph), csum));
 	skb->ip_summed = CHECKSUM_NONE;
 	skb->priority = READ_ONCE(sk->sk_priority);
 	skb->mark = READ_ONCE(sk->sk_mark);

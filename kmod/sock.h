@@ -170,6 +170,18 @@ int wren_dgram_route(struct sock *sk, __be32 daddr, u8 proto,
 		     struct wren_flow *fl);
 
 /*
+ * Allocate a datagram to send (charged to sk's send buffer, blocking as
+ * SO_SNDTIMEO and MSG_DONTWAIT say) with hlen bytes of transport header
+ * at skb->data, for the caller to fill, followed by len bytes copied from
+ * msg.  *csum is the checksum of those len bytes.  Large datagrams keep
+ * their data in page fragments, so no high-order allocation is needed.
+ * NULL with *err set (-EFAULT for a bad user buffer).
+ */
+struct sk_buff *wren_dgram_alloc(struct sock *sk, struct msghdr *msg,
+				 unsigned int hlen, size_t len, __wsum *csum,
+				 int *err);
+
+/*
  * Receive one queued datagram.  skb->data is at what the user gets (UDP:
  * the payload; ping: the ICMP header), ip_hdr() gives the source.  The
  * source port written to msg_name is the UDP source port, or 0 for ping.

@@ -63,7 +63,7 @@ static int wren_udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	struct udphdr *uh;
 	__be32 daddr;
 	__be16 dport;
-	__wsum csum = 0;
+	__wsum csum;
 	int ulen;
 	int err;
 
@@ -95,26 +95,17 @@ static int wren_udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		return err;
 
 	ulen = len + sizeof(*uh);
-	skb = sock_alloc_send_skb(sk, WREN_MAX_HEADER + ulen,
-				  msg->msg_flags & MSG_DONTWAIT, &err);
+	skb = wren_dgram_alloc(sk, msg, sizeof(*uh), len, &csum, &err);
 	if (!skb) {
 		if (err == -ENOBUFS)
 			WREN_INC(wn, Udp, SndbufErrors);
 		return err;
 	}
-	skb_reserve(skb, WREN_MAX_HEADER);
-	skb_reset_transport_header(skb);
-	uh = skb_put(skb, sizeof(*uh));
-	if (len && !csum_and_copy_from_iter_full(skb_put(skb, len), len,
-						 &csum, &msg->msg_iter)) {
-		kfree_skb(skb);
-		return -EFAULT;
-	}
+	uh = udp_hdr(skb);
 
 	uh->source = READ_ONCE(ws->sport);
 	uh->dest = dport;
 	uh->len = htons(ulen);
-	uh->check = 0;
 	csum = csum_partial(uh, sizeof(*uh), csum);
 	uh->check = csum_tcpudp_magic(fl.saddr, fl.daddr, ulen, IPPROTO_UDP,
 				      csum);

@@ -116,6 +116,30 @@ TEST_F(ping, large_echo)
 	EXPECT_EQ(0, memcmp(in + 8, out, sizeof(out)));
 }
 
+/* Past the linear limit: page fragments out, IP fragments both ways. */
+TEST_F(ping, echo_30000)
+{
+	size_t len = 30000;
+	char *out = malloc(len + 8), *in = malloc(len + 9);
+	struct sockaddr_wren a = ws_addr(WS_PEER_IP, 0);
+	struct icmphdr *h = (struct icmphdr *)out;
+
+	ASSERT_NE(NULL, out);
+	ASSERT_NE(NULL, in);
+	memset(h, 0, sizeof(*h));
+	h->type = ICMP_ECHO;
+	h->un.echo.sequence = htons(30);
+	wt_pattern_fill(out + 8, len, 0, 30);
+	ASSERT_EQ((ssize_t)len + 8, sendto(self->fd, out, len + 8, 0,
+					   (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_TRUE(ws_wait(self->fd, POLLIN, 5000) & POLLIN);
+	ASSERT_EQ((ssize_t)len + 8, recv(self->fd, in, len + 9, 0));
+	EXPECT_EQ(ICMP_ECHOREPLY, ((struct icmphdr *)in)->type);
+	EXPECT_EQ(0, memcmp(in + 8, out + 8, len));
+	free(out);
+	free(in);
+}
+
 TEST_F(ping, errors)
 {
 	struct sockaddr_wren a = ws_addr(WS_PEER_IP, 0);
