@@ -179,13 +179,33 @@ void wren_arp_announce(struct wren_iface *ifc, __be32 addr)
 
 /* ---- entries (t->lock held) ------------------------------------------------- */
 
+static void wren_arp_destroy(struct wren_arp_table *t,
+			     struct wren_arp_entry *e,
+			     enum wren_drop_reason reason);
+
+/* The table is full: free one failed or stale entry, if there is one. */
+static bool wren_arp_evict(struct wren_arp_table *t)
+{
+	struct wren_arp_entry *e;
+	unsigned int b;
+
+	for (b = 0; b < WREN_ARP_BUCKETS; b++)
+		hlist_for_each_entry(e, &t->hash[b], node)
+			if (e->state == WREN_ARP_FAILED ||
+			    e->state == WREN_ARP_STALE) {
+				wren_arp_destroy(t, e, WREN_DROP_ARP_TABLE_FULL);
+				return true;
+			}
+	return false;
+}
+
 static struct wren_arp_entry *wren_arp_create(struct wren_arp_table *t,
 					      struct wren_iface *ifc,
 					      __be32 ip, u8 state)
 {
 	struct wren_arp_entry *e;
 
-	if (t->n_entries >= WREN_ARP_MAX_ENTRIES)
+	if (t->n_entries >= WREN_ARP_MAX_ENTRIES && !wren_arp_evict(t))
 		return NULL;
 	e = kzalloc(sizeof(*e), GFP_ATOMIC);
 	if (!e)
