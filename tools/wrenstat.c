@@ -29,16 +29,17 @@ static struct {
 	int		all;		/* -a */
 	int		listening;	/* -l */
 	int		extend;		/* -e */
+	int		timers;		/* -o */
 } opt;
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: wrenstat [-tu] [--ping] [-a|-l] [-n] [-e]   sockets\n"
-"       wrenstat -r                                 routing table\n"
-"       wrenstat -i                                 interfaces\n"
-"       wrenstat -s [-tu]                           statistics\n"
-"       wrenstat --arp                              ARP cache\n"
+"Usage: wrenstat [-tu] [--ping] [-a|-l] [-n] [-e] [-o]  sockets\n"
+"       wrenstat -r                                    routing table\n"
+"       wrenstat -i                                    interfaces\n"
+"       wrenstat -s [-tu]                              statistics\n"
+"       wrenstat --arp                                 ARP cache\n"
 "\n"
 "  -t, --tcp        TCP sockets          -u, --udp    UDP sockets\n"
 "      --ping       ICMP echo (ping) sockets  (default: all three)\n"
@@ -46,6 +47,7 @@ static void usage(FILE *f)
 "  -l, --listening  only listening/unconnected sockets\n"
 "  -n, --numeric    numeric output (always numeric; accepted for habit)\n"
 "  -e, --extend     also show the owner's uid and the socket inode\n"
+"  -o, --timers     also show timers: kind (seconds left/RTOs/probes)\n"
 "  -r, --route      -i, --interfaces   -s, --statistics   --arp\n"
 "  -h, --help\n"
 "\n"
@@ -141,28 +143,42 @@ struct sock_line {
 	unsigned int	laddr, lport, raddr, rport, st;
 	unsigned long	txq, rxq, inode;
 	unsigned int	uid;
+	unsigned int	timer, retrans;	/* timer kind, RTOs so far */
+	unsigned long	when;		/* clock ticks left */
+	int		probes;
 };
 
 static int parse_sock_line(const char *line, struct sock_line *s)
 {
 	int n;
 
+	memset(s, 0, sizeof(*s));
 	n = sscanf(line,
-		   " %*d: %x:%x %x:%x %x %lx:%lx %*x:%*x %*x %u %*d %lu",
+		   " %*d: %x:%x %x:%x %x %lx:%lx %x:%lx %x %u %d %lu",
 		   &s->laddr, &s->lport, &s->raddr, &s->rport, &s->st,
-		   &s->txq, &s->rxq, &s->uid, &s->inode);
-	if (n < 7)
-		return -1;
-	if (n < 9) {
-		s->uid = 0;
-		s->inode = 0;
-	}
-	return 0;
+		   &s->txq, &s->rxq, &s->timer, &s->when, &s->retrans,
+		   &s->uid, &s->probes, &s->inode);
+	return n < 7 ? -1 : 0;
+}
+
+/* netstat -o's Timer column: "kind (seconds left/RTOs/probes)". */
+static void fmt_timer(const struct sock_line *s, char *buf, size_t size)
+{
+	static const char *const kind[] = {
+		"off", "on", "keepalive", "timewait", "probe",
+	};
+	long hz = sysconf(_SC_CLK_TCK);
+
+	if (hz <= 0)
+		hz = 100;
+	snprintf(buf, size, "%s (%.2f/%u/%d)",
+		 s->timer < WREN_ARRAY_SIZE(kind) ? kind[s->timer] : "unkn",
+		 (double)s->when / hz, s->retrans, s->probes);
 }
 
 static int show_socks(const char *file, const char *proto, int is_tcp)
 {
-	char line[512], out[256], l[32], r[32];
+	char line[512], out[256], l[32], r[32], extra[64], timer[48];
 	struct sock_line s;
 	FILE *f;
 	int rc;
@@ -194,15 +210,17 @@ static int show_socks(const char *file, const char *proto, int is_tcp)
 			continue;
 		fmt_endpoint(s.laddr, s.lport, l, sizeof(l));
 		fmt_endpoint(s.raddr, s.rport, r, sizeof(r));
+		extra[0] = '\0';
 		if (opt.extend)
-			snprintf(out, sizeof(out),
-				 "%-5s %6lu %6lu %-23s %-23s %-11s %-10u %lu",
-				 proto, s.rxq, s.txq, l, r, state, s.uid,
+			snprintf(extra, sizeof(extra), " %-10u %-10lu", s.uid,
 				 s.inode);
-		else
-			snprintf(out, sizeof(out),
-				 "%-5s %6lu %6lu %-23s %-23s %s",
-				 proto, s.rxq, s.txq, l, r, state);
+		if (opt.timers) {
+			fmt_timer(&s, timer, sizeof(timer));
+			snprintf(extra + strlen(extra),
+				 sizeof(extra) - strlen(extra), " %s", timer);
+		}
+		snprintf(out, sizeof(out), "%-5s %6lu %6lu %-23s %-23s %-11s%s",
+			 proto, s.rxq, s.txq, l, r, state, extra);
 		rstrip(out);
 		puts(out);
 	}
@@ -213,6 +231,7 @@ static int show_socks(const char *file, const char *proto, int is_tcp)
 static int show_sockets(void)
 {
 	unsigned int p = opt.protos ? opt.protos : P_TCP | P_UDP | P_PING;
+	char hdr[160];
 	int rc = 0;
 
 	if (opt.all)
@@ -221,8 +240,13 @@ static int show_sockets(void)
 		puts("Active wren Internet connections (only servers)");
 	else
 		puts("Active wren Internet connections (w/o servers)");
-	printf("Proto Recv-Q Send-Q Local Address           Foreign Address         State%s\n",
-	       opt.extend ? "       User       Inode" : "");
+	snprintf(hdr, sizeof(hdr),
+		 "Proto Recv-Q Send-Q Local Address           Foreign Address         State%s%s%s",
+		 opt.extend || opt.timers ? "      " : "",
+		 opt.extend ? " User       Inode     " : "",
+		 opt.timers ? " Timer" : "");
+	rstrip(hdr);
+	puts(hdr);
 	if (!rc && (p & P_TCP))
 		rc = show_socks("tcp", "tcp", 1);
 	if (!rc && (p & P_UDP))
@@ -559,6 +583,7 @@ int main(int argc, char **argv)
 		{ "listening", no_argument, NULL, 'l' },
 		{ "numeric", no_argument, NULL, 'n' },
 		{ "extend", no_argument, NULL, 'e' },
+		{ "timers", no_argument, NULL, 'o' },
 		{ "route", no_argument, NULL, 'r' },
 		{ "interfaces", no_argument, NULL, 'i' },
 		{ "statistics", no_argument, NULL, 's' },
@@ -573,7 +598,7 @@ int main(int argc, char **argv)
 		opt.dir = "/proc/net/wren";
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "tualnerish", longopts,
+	while ((c = getopt_long(argc, argv, "tualneorish", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -595,6 +620,9 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			opt.extend = 1;
+			break;
+		case 'o':
+			opt.timers = 1;
 			break;
 		case 'r':
 		case 'i':
