@@ -207,7 +207,7 @@ static void wren_icmp_dispatch_err(struct net *net, struct sk_buff *skb,
 			wren_ping_err(net, skb, type, code, info);
 		break;
 	case IPPROTO_TCP:
-		/* TCP is not in yet: wren_tcp_err(net, skb, ...) goes here. */
+		wren_tcp_err(net, skb, type, code, info);
 		break;
 	}
 }

@@ -146,12 +146,8 @@ void wren_ip_local_deliver(struct sk_buff *skb)
 		wren_icmp_rcv(skb);
 		break;
 	case IPPROTO_TCP:
-		/*
-		 * TCP is not in yet: when it lands, count InDelivers and
-		 * call wren_tcp_rcv(skb) here.  Until then it is an unknown
-		 * protocol, answered with ICMP protocol unreachable.
-		 */
-		wren_ip_unknown_proto(wn, skb);
+		WREN_INC(wn, Ip, InDelivers);
+		wren_tcp_rcv(skb);
 		break;
 	default:
 		wren_ip_unknown_proto(wn, skb);

@@ -45,7 +45,8 @@ static int wren_ip_send(struct wren_net *wn, struct wren_iface *ifc,
 		wren_loop_xmit(wn, ifc, skb);
 		return 0;
 	}
-	if (skb->len <= res->mtu)
+	/* TCP's GSO skbs are cut to the MTU by the device or dev_queue_xmit. */
+	if (skb->len <= res->mtu || skb_is_gso(skb))
 		return wren_arp_output(ifc, skb, res->nexthop);
 	if (df) {
 		WREN_INC(wn, Ip, FragFails);

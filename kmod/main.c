@@ -43,6 +43,7 @@ static const struct wren_subsys wren_subsystems[] = {
 	{ wren_proc_net_init,	wren_proc_net_exit },
 	{ wren_udp_net_init,	wren_udp_net_exit },
 	{ wren_ping_net_init,	wren_ping_net_exit },
+	{ wren_tcp_net_init,	wren_tcp_net_exit },
 };
 
 static void wren_net_teardown(struct wren_net *wn, int n)
@@ -63,7 +64,7 @@ static int __net_init wren_net_init(struct net *net)
 	INIT_LIST_HEAD(&wn->ifaces);
 	atomic_set(&wn->ip_id, get_random_u32());
 	wn->tcp_msl_ms = WREN_TCP_MSL_MS_DEFAULT;
-	strscpy(wn->tcp_cong, "reno", sizeof(wn->tcp_cong));
+	strscpy(wn->tcp_cong, "cubic", sizeof(wn->tcp_cong));
 	err = wren_mib_init(&wn->mib);
 	if (err)
 		return err;
@@ -94,9 +95,12 @@ static int __init wren_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&wren_net_ops);
+	err = wren_tcp_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&wren_net_ops);
+	if (err)
+		goto out_tcp;
 	err = wren_link_init();
 	if (err)
 		goto out_pernet;
@@ -116,6 +120,8 @@ out_link:
 out_pernet:
 	unregister_pernet_subsys(&wren_net_ops);
 	rcu_barrier();
+out_tcp:
+	wren_tcp_exit();
 	return err;
 }
 
@@ -125,6 +131,7 @@ static void __exit wren_exit(void)
 	wren_netlink_exit();
 	wren_link_exit();
 	unregister_pernet_subsys(&wren_net_ops);
+	wren_tcp_exit();
 	/* kfree_rcu()/call_rcu() callbacks of ours must finish first. */
 	rcu_barrier();
 	pr_info("wren: unloaded\n");

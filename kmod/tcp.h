@@ -324,7 +324,7 @@ struct wren_tcp_sock {
 	/* Child: its listener (referenced) until accepted or dropped. */
 	struct sock		*parent;
 	struct list_head	acc_node;
-	u8			in_synq:1, in_accq:1;
+	u8			in_synq:1, in_accq:1, destroyed:1;
 
 	/* Route cached at connect; refreshed on loss and on PMTU change. */
 	struct wren_flow	fl;

@@ -345,8 +345,6 @@ int wren_tcp_net_init(struct wren_net *wn)
 	wn->tcp = t;
 	if (!READ_ONCE(wn->tcp_msl_ms))
 		WRITE_ONCE(wn->tcp_msl_ms, WREN_TCP_MSL_MS_DEFAULT);
-	/* CUBIC is TCP's default algorithm (RFC 9438). */
-	strscpy(wn->tcp_cong, "cubic", sizeof(wn->tcp_cong));
 
 	err = wren_tcp_proc_init(wn);
 	if (err)

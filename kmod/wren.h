@@ -136,5 +136,10 @@ int wren_tcp_set_default_cong(struct wren_net *wn, const char *name);
 int wren_tcp_set_msl(struct wren_net *wn, u32 msl_ms);
 /* Tcp CurrEstab for /proc/net/wren/snmp: ESTABLISHED + CLOSE_WAIT. */
 unsigned int wren_tcp_curr_estab(struct wren_net *wn);
+/* socket(AF_WREN, SOCK_STREAM, 0 or IPPROTO_TCP) (tcp.c). */
+struct proto;
+struct proto_ops;
+extern struct proto wren_tcp_prot;
+extern const struct proto_ops wren_stream_ops;
 
 #endif /* _WREN_H */
