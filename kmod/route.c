@@ -136,21 +136,33 @@ static void wren_res_fill(struct wren_route_res *res, struct wren_iface *ifc,
 	res->mtu = READ_ONCE(ifc->dev->mtu);
 }
 
-/* 255.255.255.255, or multicast with a bound device: no table needed. */
+static struct wren_iface *wren_first_running(struct wren_net *wn)
+{
+	struct wren_iface *ifc;
+
+	list_for_each_entry_rcu(ifc, &wn->ifaces, node)
+		if (netif_running(ifc->dev))
+			return ifc;
+	return NULL;
+}
+
+/*
+ * 255.255.255.255, or multicast with a bound device: out of the bound
+ * device, else (as Linux) the device of the route covering it, else the
+ * first device that is up.
+ */
 static struct wren_iface *wren_route_special(struct wren_net *wn,
 					     __be32 daddr, int oif,
 					     struct wren_route_res *res)
 {
-	struct wren_iface *ifc = NULL, *i;
+	struct wren_iface *ifc;
+	struct wren_rt *rt;
 
 	if (oif) {
 		ifc = wren_iface_by_index_rcu(wn->net, oif);
 	} else {
-		list_for_each_entry_rcu(i, &wn->ifaces, node)
-			if (netif_running(i->dev)) {
-				ifc = i;
-				break;
-			}
+		rt = wren_rt_find_rcu(wn->routes, daddr, 0);
+		ifc = rt ? rt->ifc : wren_first_running(wn);
 	}
 	if (!ifc || !netif_running(ifc->dev))
 		return NULL;
