@@ -67,11 +67,11 @@ static bool wren_port_in_use(struct wren_port_table *t, struct sock *sk,
 
 	hlist_for_each_entry(o, wren_port_bucket(t, num), port_node) {
 		struct sock *sk2 = &o->sk;
+		__be32 addr2 = READ_ONCE(o->rcv_saddr);
 
 		if (o == ws || o->num != num)
 			continue;
-		if (o->rcv_saddr && ws->rcv_saddr &&
-		    o->rcv_saddr != ws->rcv_saddr)
+		if (addr2 && ws->rcv_saddr && addr2 != ws->rcv_saddr)
 			continue;
 		if (sk2->sk_bound_dev_if && sk->sk_bound_dev_if &&
 		    sk2->sk_bound_dev_if != sk->sk_bound_dev_if)

@@ -266,8 +266,8 @@ void wren_udp_rcv(struct sk_buff *skb)
 		wren_drop(wn, skb, WREN_DROP_UDP_NO_PORT);
 		return;
 	}
-	if (skb->pkt_type == PACKET_BROADCAST ||
-	    ipv4_is_multicast(iph->daddr) ||
+	/* By the IP destination, as Linux's route type: not the frame's. */
+	if (ipv4_is_multicast(iph->daddr) ||
 	    wren_addr_is_broadcast(net, iph->daddr)) {
 		wren_udp_bcast(wn, ut, skb, iph, uh);
 		rcu_read_unlock();

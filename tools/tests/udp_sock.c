@@ -482,6 +482,28 @@ TEST_F(udp, echo_65507)
 	echo_once(_metadata, self->fd, self->peer, self->peer_port, BIG, 3);
 }
 
+/* Two wren sockets talking through wren's own address. */
+TEST_F(udp, own_address)
+{
+	int b = socket(AF_WREN, SOCK_DGRAM, 0), port;
+	struct sockaddr_wren from;
+	socklen_t flen = sizeof(from);
+	char buf[16];
+
+	ASSERT_LE(0, b);
+	ASSERT_EQ(0, bind_to(b, WS_WREN_IP, 0));
+	port = ws_local_port(b);
+	ASSERT_EQ(4, send_to(self->fd, "self", 4, WS_WREN_IP, port))
+		TH_LOG("sendto: %s", strerror(errno));
+	ASSERT_TRUE(ws_wait(b, POLLIN, 3000) & POLLIN);
+	ASSERT_EQ(4, recvfrom(b, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			      &flen));
+	EXPECT_EQ(0, memcmp(buf, "self", 4));
+	EXPECT_EQ(inet_addr(WS_WREN_IP), from.swren_addr);
+	EXPECT_EQ(htons(ws_local_port(self->fd)), from.swren_port);
+	close(b);
+}
+
 TEST_F(udp, connected_filters_peers)
 {
 	int other = ws_peer_udp(0), port;

@@ -151,9 +151,48 @@ TEST_F(veth, namespaces_keep_ports_apart)
 	struct sockaddr_wren p = ws_addr(NULL, self->bport);
 	char line[512];
 
-	/* The port w2's socket holds is free here. */
+	/* The port w2's socket holds is free here, and not listed. */
+	EXPECT_EQ(-1, ws_proc_line("udp", self->bport, line, sizeof(line)));
 	EXPECT_EQ(0, bind(self->a, (struct sockaddr *)&p, sizeof(p)));
 	EXPECT_EQ(0, ws_proc_line("udp", self->bport, line, sizeof(line)));
+}
+
+/* SO_BINDTODEVICE: datagrams from other devices pass the socket by. */
+TEST_F(veth, bound_to_device)
+{
+	struct sockaddr_wren any = ws_addr(NULL, 0), to;
+	struct sockaddr_in in;
+	int peer, port;
+	char buf[16];
+
+	ASSERT_EQ(0, ws_net_up());
+	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_BINDTODEVICE, "vw0",
+				4));
+	ASSERT_EQ(0, bind(self->a, (struct sockaddr *)&any, sizeof(any)));
+	port = ws_local_port(self->a);
+
+	/* from the Linux peer, through eth0: not for this socket */
+	peer = ws_peer_udp(0);
+	ASSERT_LE(0, peer);
+	in = ws_inaddr(WS_WREN_IP, port);
+	ASSERT_EQ(3, sendto(peer, "eth", 3, 0, (struct sockaddr *)&in,
+			    sizeof(in)));
+	/* from w2, through vw0: delivered */
+	to = ws_addr(IP1, port);
+	ASSERT_EQ(3, sendto(self->b, "vw0", 3, 0, (struct sockaddr *)&to,
+			    sizeof(to)));
+	ASSERT_TRUE(ws_wait(self->a, POLLIN, 3000) & POLLIN);
+	ASSERT_EQ(3, recv(self->a, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "vw0", 3));
+	wt_msleep(200);
+	EXPECT_EQ(-1, recv(self->a, buf, sizeof(buf), MSG_DONTWAIT));
+
+	/* and it sends only there */
+	to = ws_addr(WS_PEER_IP, 9);
+	EXPECT_EQ(-1, sendto(self->a, "x", 1, 0, (struct sockaddr *)&to,
+			     sizeof(to)));
+	EXPECT_EQ(ENETUNREACH, errno);
+	close(peer);
 }
 
 TEST_HARNESS_MAIN
