@@ -71,8 +71,10 @@ static int send_frag(FIXTURE_DATA(frag) *self, uint16_t id,
 static size_t make_udp(FIXTURE_DATA(frag) *self, uint8_t *pl, size_t dlen,
 		       uint64_t seed)
 {
-	uint8_t data[1024];
+	uint8_t data[NT_FRAME_MAX];
 
+	if (dlen > sizeof(data))
+		abort();
 	wt_pattern_fill(data, dlen, 0, seed);
 	return nt_udp(pl, self->saddr, self->daddr, SPORT, PORT, data, dlen);
 }
