@@ -418,20 +418,31 @@ static int wren_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct wren_net *wn = wren_net(genl_info_net(info));
 	struct nlattr *cong = info->attrs[WREN_A_SET_TCP_CONG];
+	struct nlattr *msl = info->attrs[WREN_A_SET_TCP_MSL_MS];
+	char name[WREN_CONG_NAME_MAX];
+	int err = 0;
 
-	if (cong && !nla_len(cong)) {
+	if (cong && nla_strscpy(name, cong, sizeof(name)) <= 0) {
 		NL_SET_ERR_MSG_ATTR(info->extack, cong,
 				    "empty congestion control name");
 		return -EINVAL;
 	}
 	rtnl_lock();
-	if (info->attrs[WREN_A_SET_TCP_MSL_MS])
-		WRITE_ONCE(wn->tcp_msl_ms,
-			   nla_get_u32(info->attrs[WREN_A_SET_TCP_MSL_MS]));
-	if (cong)
-		nla_strscpy(wn->tcp_cong, cong, sizeof(wn->tcp_cong));
+	/* The algorithm first: it is the setting that can be refused. */
+	if (cong) {
+		err = wren_tcp_set_default_cong(wn, name);
+		if (err)
+			NL_SET_ERR_MSG_ATTR(info->extack, cong,
+					    "unknown congestion control algorithm");
+	}
+	if (!err && msl) {
+		err = wren_tcp_set_msl(wn, nla_get_u32(msl));
+		if (err)
+			NL_SET_ERR_MSG_ATTR(info->extack, msl,
+					    "MSL out of range");
+	}
 	rtnl_unlock();
-	return 0;
+	return err;
 }
 
 static int wren_nl_get(struct sk_buff *skb, struct genl_info *info)

@@ -155,15 +155,24 @@ static void wren_proc_snmp_group(struct seq_file *seq, struct wren_net *wn,
 	seq_printf(seq, "%s:", group);
 	if (ip)
 		seq_puts(seq, " Forwarding DefaultTTL");
-	for (i = 0; i < WREN_MIB_MAX; i++)
-		if (!strcmp(wren_mib_group[i], group))
-			seq_printf(seq, " %s", wren_mib_name[i]);
+	for (i = 0; i < WREN_MIB_MAX; i++) {
+		if (strcmp(wren_mib_group[i], group))
+			continue;
+		seq_printf(seq, " %s", wren_mib_name[i]);
+		/* A gauge, where Linux has it: after EstabResets. */
+		if (i == WREN_MIB_Tcp_EstabResets)
+			seq_puts(seq, " CurrEstab");
+	}
 	seq_printf(seq, "\n%s:", group);
 	if (ip)
 		seq_printf(seq, " 2 %d", WREN_DEFAULT_TTL);
-	for (i = 0; i < WREN_MIB_MAX; i++)
-		if (!strcmp(wren_mib_group[i], group))
-			seq_printf(seq, " %lu", wren_mib_read(&wn->mib, i));
+	for (i = 0; i < WREN_MIB_MAX; i++) {
+		if (strcmp(wren_mib_group[i], group))
+			continue;
+		seq_printf(seq, " %lu", wren_mib_read(&wn->mib, i));
+		if (i == WREN_MIB_Tcp_EstabResets)
+			seq_printf(seq, " %u", wren_tcp_curr_estab(wn));
+	}
 	seq_putc(seq, '\n');
 }
 
