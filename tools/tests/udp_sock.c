@@ -561,6 +561,46 @@ TEST_F(udp, broadcast_both_ways)
 	ASSERT_TRUE(ws_wait(self->fd, POLLIN, 3000) & POLLIN);
 	EXPECT_EQ(4, recv(self->fd, buf, sizeof(buf), 0));
 	EXPECT_EQ(0, memcmp(buf, "back", 4));
+
+	/* the limited broadcast, both ways */
+	ASSERT_EQ(3, send_to(self->fd, "lim", 3, "255.255.255.255",
+			     self->peer_port))
+		TH_LOG("sendto: %s", strerror(errno));
+	ASSERT_TRUE(ws_wait(self->peer, POLLIN, 3000) & POLLIN);
+	EXPECT_EQ(3, recv(self->peer, buf, sizeof(buf), 0));
+	b = ws_inaddr("255.255.255.255", port);
+	/* Linux has no route for it: name the device */
+	ASSERT_EQ(0, setsockopt(self->peer, SOL_SOCKET, SO_BINDTODEVICE,
+				"peer0", 6));
+	ASSERT_EQ(3, sendto(self->peer, "all", 3, 0, (struct sockaddr *)&b,
+			    sizeof(b)));
+	ASSERT_TRUE(ws_wait(self->fd, POLLIN, 3000) & POLLIN);
+	EXPECT_EQ(3, recv(self->fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "all", 3));
+}
+
+TEST_F(udp, limited_broadcast_needs_so_broadcast)
+{
+	EXPECT_EQ(-1, send_to(self->fd, "x", 1, "255.255.255.255", 9));
+	EXPECT_EQ(EACCES, errno);
+}
+
+/* Datagrams to a port nobody has, by broadcast: no ICMP, IgnoredMulti. */
+TEST_F(udp, broadcast_to_nobody_ignored)
+{
+	long long ign0 = ws_snmp("Udp", "IgnoredMulti");
+	long long noports0 = ws_snmp("Udp", "NoPorts");
+	struct sockaddr_in b = ws_inaddr(WS_BCAST_IP, 9);
+	int one = 1;
+
+	ASSERT_EQ(0, setsockopt(self->peer, SOL_SOCKET, SO_BROADCAST, &one,
+				sizeof(one)));
+	/* connected, so that a port unreachable would show as POLLERR */
+	ASSERT_EQ(0, connect(self->peer, (struct sockaddr *)&b, sizeof(b)));
+	ASSERT_EQ(1, send(self->peer, "x", 1, 0));
+	EXPECT_TRUE(WT_WAIT(3000, ws_snmp("Udp", "IgnoredMulti") > ign0));
+	EXPECT_EQ(noports0, ws_snmp("Udp", "NoPorts"));
+	EXPECT_EQ(0, ws_wait(self->peer, POLLIN, 300) & POLLERR);
 }
 
 /* ---- ICMP errors ---------------------------------------------------------------- */
