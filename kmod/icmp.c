@@ -152,7 +152,8 @@ void __wren_icmp_send(struct wren_net *wn, struct sk_buff *in_skb, u8 type,
 		WREN_INC(wn, Icmp, OutRateLimited);
 		goto out;
 	}
-	len = min_t(unsigned int, in_skb->len - off, ntohs(iph->tot_len));
+	/* off is negative when the header was pulled already. */
+	len = min_t(int, (int)in_skb->len - off, ntohs(iph->tot_len));
 	len = min_t(unsigned int, len, WREN_ICMP_QUOTE_MAX);
 	skb = wren_icmp_alloc(sizeof(*ih) + len);
 	if (!skb) {
