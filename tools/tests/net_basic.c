@@ -255,4 +255,18 @@ TEST_F(basic, carrier_off_on)
 	EXPECT_EQ(0, peer_ping(wt_ip(0, WT_GUEST), 2));
 }
 
+/* The largest echo IPv4 carries (65535-byte datagrams), both ways. */
+TEST_F(basic, largest_echo_both_ways)
+{
+	char *out;
+
+	out = wt_peer_out("ping -c 1 -W 5 -s 65507 %s", wt_ip(0, WT_GUEST));
+	ASSERT_NE(NULL, out);
+	fprintf(stderr, "# %s\n", out);
+	EXPECT_NE(NULL, strstr(out, " 1 received"));
+	free(out);
+	EXPECT_EQ(0, nt_run(NULL, "wrenping -q -c 1 -W 5 -s 65507 %s",
+			    wt_ip(0, WT_PEER)));
+}
+
 TEST_HARNESS_MAIN

@@ -258,6 +258,27 @@ TEST_F(bad, arp_bad_hlen)
 	EXPECT_EQ(0, DROPPED(false, "ArpBadFormat"));
 }
 
+/* A well-formed ARP request for an address wren does not have. */
+TEST_F(bad, arp_request_not_for_us)
+{
+	uint8_t *a = self->f + NT_ETH_HLEN;
+	uint32_t other = nt_addr("192.0.2.7");
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	memset(self->f, 0, sizeof(self->f));
+	nt_eth(self->f, bcast, self->raw.mac, ETH_P_ARP);
+	a[1] = 1;
+	a[2] = 0x08;
+	a[4] = 6;
+	a[5] = 4;
+	a[7] = 1;
+	memcpy(a + 8, self->raw.mac, 6);
+	memcpy(a + 14, &self->saddr, 4);
+	memcpy(a + 24, &other, 4);
+	self->len = NT_ETH_HLEN + 28;
+	EXPECT_EQ(0, DROPPED(false, "ArpNotForUs"));
+}
+
 /* An IP header saying version 6 in an IPv4 frame. */
 TEST_F(bad, ip_bad_version)
 {

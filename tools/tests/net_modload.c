@@ -233,6 +233,40 @@ static int cycle(struct __test_metadata *_metadata, int i)
 	return 0;
 }
 
+/*
+ * Unload while wren's echo replies still sit in a qdisc of eth0 (netem
+ * holds them 1 s): they go out or are freed later without touching the
+ * module that made them.
+ */
+TEST_F(mod, unload_with_packets_in_qdisc)
+{
+	const char *g = wt_ifname(0, WT_GUEST);
+	struct wt_bg *bg;
+	int err, tries;
+
+	nt_runq(NULL, "modprobe sch_netem");
+	ASSERT_EQ(0, nt_pair_up(0));
+	ASSERT_EQ(0, nt_run(NULL, "tc qdisc add dev %s root netem delay 1s",
+			    g));
+	/* Four requests, 0.1 s apart; the replies are held. */
+	bg = wt_bg_start(WT_PEER_NS, "ping -c 4 -i 0.1 -W 3 %s",
+			 wt_ip(0, WT_GUEST));
+	ASSERT_NE(NULL, bg);
+	wt_msleep(700);
+	nt_wren_detach(NULL, g);
+	err = unload(2000, &tries);
+	EXPECT_EQ(0, err) {
+		TH_LOG("delete_module: %s", strerror(err));
+	}
+	wt_bg_wait(bg, 5000);
+	TH_LOG("ping: %s", bg->out ? bg->out : "");
+	wt_bg_free(bg);
+	nt_runq(NULL, "tc qdisc del dev %s root", g);
+	EXPECT_EQ(0, wt_dmesg_count(WT_DMESG_BUG));
+	if (!err)
+		ASSERT_EQ(0, load());
+}
+
 TEST_F_TIMEOUT(mod, twenty_cycles, 300)
 {
 	struct wt_mem m0, m1;

@@ -51,6 +51,8 @@ FIXTURE_TEARDOWN(udp)
 			"%02x:%02x:%02x:%02x:%02x:%02x", wt_ifname(0, WT_PEER),
 			self->peermac[0], self->peermac[1], self->peermac[2],
 			self->peermac[3], self->peermac[4], self->peermac[5]);
+	nt_runq(WT_PEER_NS, "tc qdisc del dev %s root", wt_ifname(0, WT_PEER));
+	nt_runq(NULL, "tc qdisc del dev %s root", wt_ifname(0, WT_GUEST));
 	nt_pair_down(0);
 }
 
@@ -531,6 +533,101 @@ TEST_F(udp, gratuitous_arp_updates_entry)
 	EXPECT_EQ(0, wren_to_linux(self, 10, 17));
 	EXPECT_EQ(0, nt_run(NULL, "grep -q '^%s .*52:54:00:34:0a:0b' "
 			    "/proc/net/wren/arp", wt_ip(0, WT_PEER)));
+}
+
+/*
+ * @n datagrams of 8000 bytes from @a to @host:@port, received on @b in
+ * whatever order: each arrives once, intact.  0 or -1.
+ */
+static int burst_8000(FIXTURE_DATA(udp) *self, int a, int fa, int b,
+		      const char *host, uint16_t port, int n)
+{
+	bool seen[16] = { false };
+	int i, j, got = 0;
+	ssize_t r;
+
+	for (i = 0; i < n; i++) {
+		wt_pattern_fill(self->tx, 8000, 0, 200 + i);
+		if (nt_sendto(a, fa, self->tx, 8000, host, port) != 8000) {
+			nt_diag("send %d: %s\n", i, strerror(errno));
+			return -1;
+		}
+	}
+	while (got < n && (r = recv(b, self->rx, 8001, 0)) >= 0) {
+		for (j = 0; j < n; j++) {
+			wt_pattern_fill(self->tx, 8000, 0, 200 + j);
+			if (r == 8000 && !memcmp(self->rx, self->tx, 8000))
+				break;
+		}
+		if (j == n || seen[j]) {
+			nt_diag("datagram of %zd bytes: %s\n", r,
+				j == n ? "matches none sent" : "twice");
+			return -1;
+		}
+		seen[j] = true;
+		got++;
+	}
+	if (got < n) {
+		nt_diag("%d of %d datagrams arrived\n", got, n);
+		nt_dump_state(NULL);
+		return -1;
+	}
+	/* No late duplicates either. */
+	nt_rcvtimeo(b, 1000);
+	r = recv(b, self->rx, 8001, 0);
+	nt_rcvtimeo(b, 5000);
+	return r < 0 ? 0 : -1;
+}
+
+/*
+ * Fragments reordered and duplicated on the way (netem on the peer's
+ * side): wren reassembles every datagram once, intact.
+ */
+TEST_F(udp, reassembly_reordered_duplicated)
+{
+	nt_runq(NULL, "modprobe sch_netem");
+	ASSERT_EQ(0, nt_run(WT_PEER_NS, "tc qdisc add dev %s root netem "
+			    "delay 2ms 2ms reorder 30%% duplicate 10%%",
+			    wt_ifname(0, WT_PEER)));
+	EXPECT_EQ(0, burst_8000(self, self->l, AF_INET, self->w,
+				wt_ip(0, WT_GUEST), WPORT, 12));
+}
+
+/* The same with netem on eth0, under wren's own fragments. */
+TEST_F(udp, fragments_reordered_duplicated_to_linux)
+{
+	nt_runq(NULL, "modprobe sch_netem");
+	ASSERT_EQ(0, nt_run(NULL, "tc qdisc add dev %s root netem "
+			    "delay 2ms 2ms reorder 30%% duplicate 10%%",
+			    wt_ifname(0, WT_GUEST)));
+	EXPECT_EQ(0, burst_8000(self, self->w, AF_WREN, self->l,
+				wt_ip(0, WT_PEER), LPORT, 12));
+}
+
+/*
+ * A burst of datagrams to a closed port: every one is counted, but wren's
+ * ICMP errors are rate-limited (OutRateLimited), as wren.h promises.
+ */
+TEST_F(udp, port_unreachable_rate_limited)
+{
+	long long np0 = nt_drop(NULL, "UdpNoPort");
+	long long du0 = nt_mib(NULL, "Icmp", "OutDestUnreachs");
+	long long rl0 = nt_mib(NULL, "Icmp", "OutRateLimited");
+	long long np, du, rl;
+	int i;
+
+	for (i = 0; i < 300; i++)
+		nt_sendto(self->l, AF_INET, "x", 1, wt_ip(0, WT_GUEST),
+			  CLOSED);
+	wt_msleep(1000);
+	np = nt_drop(NULL, "UdpNoPort") - np0;
+	du = nt_mib(NULL, "Icmp", "OutDestUnreachs") - du0;
+	rl = nt_mib(NULL, "Icmp", "OutRateLimited") - rl0;
+	TH_LOG("UdpNoPort +%lld, OutDestUnreachs +%lld, OutRateLimited +%lld",
+	       np, du, rl);
+	EXPECT_LE(100, np);
+	EXPECT_LT(du, np);
+	EXPECT_LT(0, rl);
 }
 
 TEST_HARNESS_MAIN
