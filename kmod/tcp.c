@@ -146,6 +146,8 @@ static void wren_tcp_init_common(struct sock *sk)
 	spin_lock_init(&tp->acc_lock);
 	INIT_LIST_HEAD(&tp->acc_q);
 	INIT_LIST_HEAD(&tp->acc_node);
+	INIT_LIST_HEAD(&tp->ackq_node);
+	tp->ackq_queued = 0;
 	wren_tcp_init_timers(sk);
 	wren_tcp_rtt_init(sk);
 	tp->snd_cwnd = WREN_TCP_INIT_CWND;
@@ -1433,11 +1435,13 @@ int wren_tcp_init(void)
 	err = wren_tcp_hash_init();
 	if (err)
 		return err;
+	wren_tcp_ackq_init();
 	return wren_tcp_cong_init();
 }
 
 void wren_tcp_exit(void)
 {
+	wren_tcp_ackq_exit();
 	wren_tcp_cong_exit();
 	wren_tcp_hash_exit();
 }

@@ -325,6 +325,8 @@ struct wren_tcp_sock {
 	struct sock		*parent;
 	struct list_head	acc_node;
 	u8			in_synq:1, in_accq:1, destroyed:1;
+	u8			ackq_queued;	/* on this CPU's ACK queue */
+	struct list_head	ackq_node;
 
 	/* Route cached at connect; refreshed on loss and on PMTU change. */
 	struct wren_flow	fl;
@@ -480,6 +482,9 @@ void wren_tcp_sync_mss(struct sock *sk, u32 pmtu);
 int wren_tcp_route(struct sock *sk);
 void wren_tcp_queue_skb(struct sock *sk, struct sk_buff *skb);
 void wren_tcp_send_challenge_ack(struct sock *sk);
+void wren_tcp_ack_later(struct sock *sk);
+void wren_tcp_ackq_init(void);
+void wren_tcp_ackq_exit(void);
 
 /* tcp_input.c */
 void wren_tcp_rcv(struct sk_buff *skb);

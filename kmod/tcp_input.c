@@ -758,10 +758,11 @@ static void wren_tcp_ack_snd_check(struct sock *sk)
 
 	if (!tp->ack_pending)
 		return;
-	if (tp->ack_pending == 2 || tp->quickack ||
-	    tp->rcv_unacked >= 2 * mss || sock_flag(sk, SOCK_DEAD) ||
+	if (tp->ack_pending == 2 || tp->quickack || sock_flag(sk, SOCK_DEAD) ||
 	    (sk->sk_shutdown & RCV_SHUTDOWN))
 		wren_tcp_send_ack(sk);
+	else if (tp->rcv_unacked >= 2 * mss)
+		wren_tcp_ack_later(sk);	/* once for the whole burst */
 	else
 		wren_tcp_send_delayed_ack(sk);
 }

@@ -793,6 +793,84 @@ int wren_tcp_send_synack(struct sock *sk)
 	return wren_tcp_send_syn_flags(sk, WREN_TCPHDR_SYN | WREN_TCPHDR_ACK);
 }
 
+/*
+ * ACK coalescing.  While the driver's NAPI poll hands us a burst of
+ * segments, the ACK they call for waits on a per-CPU queue flushed by a
+ * tasklet, which runs right after the NET_RX softirq: one ACK per socket
+ * per burst, as GRO gives Linux.  Only the softirq of one CPU touches its
+ * queue, so it needs no lock; the queue holds a socket reference.
+ */
+struct wren_tcp_ackq {
+	struct list_head	head;
+	struct tasklet_struct	tasklet;
+};
+
+static DEFINE_PER_CPU(struct wren_tcp_ackq, wren_tcp_ackq);
+
+static void wren_tcp_ackq_flush(struct tasklet_struct *t)
+{
+	struct wren_tcp_ackq *q = from_tasklet(q, t, tasklet);
+	LIST_HEAD(list);
+
+	list_splice_init(&q->head, &list);
+	while (!list_empty(&list)) {
+		struct wren_tcp_sock *tp = list_first_entry(&list,
+				struct wren_tcp_sock, ackq_node);
+		struct sock *sk = &tp->ws.sk;
+
+		list_del_init(&tp->ackq_node);
+		bh_lock_sock(sk);
+		tp->ackq_queued = 0;
+		if (tp->ack_pending && sk->sk_state != TCP_CLOSE) {
+			if (!sock_owned_by_user(sk))
+				wren_tcp_send_ack(sk);
+			else
+				wren_tcp_send_delayed_ack(sk);
+		}
+		bh_unlock_sock(sk);
+		sock_put(sk);
+	}
+}
+
+/* The ACK owed now may go at the end of this receive burst. */
+void wren_tcp_ack_later(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct wren_tcp_ackq *q;
+
+	if (!in_serving_softirq()) {
+		wren_tcp_send_ack(sk);
+		return;
+	}
+	if (tp->ackq_queued)
+		return;
+	q = this_cpu_ptr(&wren_tcp_ackq);
+	tp->ackq_queued = 1;
+	sock_hold(sk);
+	list_add_tail(&tp->ackq_node, &q->head);
+	tasklet_schedule(&q->tasklet);
+}
+
+void wren_tcp_ackq_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct wren_tcp_ackq *q = per_cpu_ptr(&wren_tcp_ackq, cpu);
+
+		INIT_LIST_HEAD(&q->head);
+		tasklet_setup(&q->tasklet, wren_tcp_ackq_flush);
+	}
+}
+
+void wren_tcp_ackq_exit(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		tasklet_kill(&per_cpu_ptr(&wren_tcp_ackq, cpu)->tasklet);
+}
+
 /* RFC 5961 challenge ACK, at most WREN_TCP_CHALLENGE_PER_SEC a second. */
 void wren_tcp_send_challenge_ack(struct sock *sk)
 {
