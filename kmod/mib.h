@@ -77,8 +77,10 @@
 	X(UDP_BAD_CSUM, "UdpBadCsum")					\
 	X(UDP_NO_PORT, "UdpNoPort")					\
 	X(UDP_RCVBUF, "UdpRcvbuf")					\
+	X(UDP_FILTER, "UdpFilter")					\
 	X(PING_NO_SOCKET, "PingNoSocket")				\
 	X(PING_RCVBUF, "PingRcvbuf")					\
+	X(PING_FILTER, "PingFilter")					\
 	X(TCP_TRUNCATED, "TcpTruncated")				\
 	X(TCP_BAD_CSUM, "TcpBadCsum")					\
 	X(TCP_BAD_OFF, "TcpBadOff")					\

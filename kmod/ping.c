@@ -12,6 +12,7 @@
  *
  * Unlike Linux there is no ping_group_range: any user may open one.
  */
+#include <linux/filter.h>
 #include <linux/icmp.h>
 #include <linux/in.h>
 #include <linux/ip.h>
@@ -157,8 +158,12 @@ void wren_ping_rcv(struct sk_buff *skb)
 		wren_drop(wn, skb, WREN_DROP_PING_NO_SOCKET);
 		return;
 	}
-	if (__sock_queue_rcv_skb(sk, skb) < 0)
+	if (sk_filter_trim_cap(sk, skb, sizeof(*icmph))) {
+		atomic_inc(&sk->sk_drops);
+		wren_drop(wn, skb, WREN_DROP_PING_FILTER);
+	} else if (__sock_queue_rcv_skb(sk, skb) < 0) {
 		wren_drop(wn, skb, WREN_DROP_PING_RCVBUF);
+	}
 	rcu_read_unlock();
 }
 

@@ -14,6 +14,7 @@
  * ICMP errors about datagrams we sent reach a connected socket as its
  * sk_err (reported by the next call), as Linux without IP_RECVERR.
  */
+#include <linux/filter.h>
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/udp.h>
@@ -163,6 +164,13 @@ struct proto wren_udp_prot = {
 static void wren_udp_queue(struct wren_net *wn, struct sock *sk,
 			   struct sk_buff *skb)
 {
+	/* A socket filter sees the datagram from its UDP header, as Linux's. */
+	if (sk_filter_trim_cap(sk, skb, sizeof(struct udphdr))) {
+		atomic_inc(&sk->sk_drops);
+		WREN_INC(wn, Udp, InErrors);
+		wren_drop(wn, skb, WREN_DROP_UDP_FILTER);
+		return;
+	}
 	__skb_pull(skb, sizeof(struct udphdr));
 	if (__sock_queue_rcv_skb(sk, skb) < 0) {
 		/* __sock_queue_rcv_skb() counted it in sk->sk_drops. */

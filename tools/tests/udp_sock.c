@@ -8,6 +8,7 @@
 #include <netinet/udp.h>
 #include <netinet/ip.h>
 #include <pthread.h>
+#include <linux/filter.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -785,6 +786,35 @@ TEST_F(udp, shorter_udp_length_trims)
 	ASSERT_EQ(4, recv(self->fd, buf, sizeof(buf), 0));
 	EXPECT_EQ(0, memcmp(buf, "abcd", 4));
 	close(raw);
+}
+
+/* A socket filter sees the datagram from its UDP header, as on Linux. */
+TEST_F(udp, socket_filter)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 8),	/* payload byte 0 */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 'A', 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { .len = 4, .filter = code };
+	long long drop0 = ws_snmp("WrenDrop", "UdpFilter");
+	char buf[16], line[512];
+	int port;
+
+	ASSERT_EQ(0, setsockopt(self->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+				sizeof(prog)));
+	ASSERT_EQ(0, bind_to(self->fd, NULL, 0));
+	port = ws_local_port(self->fd);
+	ASSERT_EQ(3, peer_send(self->peer, "Bxx", 3, port));
+	ASSERT_EQ(3, peer_send(self->peer, "Axx", 3, port));
+	ASSERT_TRUE(ws_wait(self->fd, POLLIN, 3000) & POLLIN);
+	ASSERT_EQ(3, recv(self->fd, buf, sizeof(buf), 0));
+	EXPECT_EQ('A', buf[0]);
+	EXPECT_EQ(-1, recv(self->fd, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(drop0 + 1, ws_snmp("WrenDrop", "UdpFilter"));
+	ASSERT_EQ(0, ws_proc_line("udp", port, line, sizeof(line)));
+	EXPECT_EQ(1, ws_proc_drops(line));
 }
 
 /* ---- IP options ------------------------------------------------------------------ */
