@@ -586,6 +586,8 @@ static int burst_8000(FIXTURE_DATA(udp) *self, int a, int fa, int b,
 TEST_F(udp, reassembly_reordered_duplicated)
 {
 	nt_runq(NULL, "modprobe sch_netem");
+	/* Neighbours resolved first: ARP queues only so much (64). */
+	ASSERT_EQ(0, wren_to_linux(self, 10, 18));
 	ASSERT_EQ(0, nt_run(WT_PEER_NS, "tc qdisc add dev %s root netem "
 			    "delay 2ms 2ms reorder 30%% duplicate 10%%",
 			    wt_ifname(0, WT_PEER)));
@@ -597,6 +599,8 @@ TEST_F(udp, reassembly_reordered_duplicated)
 TEST_F(udp, fragments_reordered_duplicated_to_linux)
 {
 	nt_runq(NULL, "modprobe sch_netem");
+	/* Neighbours resolved first: ARP queues only so much (64). */
+	ASSERT_EQ(0, wren_to_linux(self, 10, 18));
 	ASSERT_EQ(0, nt_run(NULL, "tc qdisc add dev %s root netem "
 			    "delay 2ms 2ms reorder 30%% duplicate 10%%",
 			    wt_ifname(0, WT_GUEST)));
