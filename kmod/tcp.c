@@ -1014,6 +1014,7 @@ static __poll_t wren_tcp_poll(struct file *file, struct socket *sock,
 	int state, shutdown;
 
 	sock_poll_wait(file, sock, wait);
+	/* Pairs with smp_store_release() in wren_tcp_set_state(). */
 	state = smp_load_acquire(&sk->sk_state);
 	if (state == TCP_LISTEN)
 		return wren_tcp_acc_empty(sk) ? 0 : EPOLLIN | EPOLLRDNORM;
@@ -1033,6 +1034,9 @@ static __poll_t wren_tcp_poll(struct file *file, struct socket *sock,
 			} else {
 				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
 				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* NOSPACE before the re-check, against
+				 * wren_tcp_write_space() (as tcp_poll).
+				 */
 				smp_mb__after_atomic();
 				if (sk_stream_is_writeable(sk))
 					mask |= EPOLLOUT | EPOLLWRNORM;
@@ -1042,6 +1046,7 @@ static __poll_t wren_tcp_poll(struct file *file, struct socket *sock,
 		}
 	}
 	(void)tp;
+	/* sk_err is written before the wakeup (as tcp_poll). */
 	smp_rmb();
 	if (READ_ONCE(sk->sk_err) ||
 	    !skb_queue_empty_lockless(&sk->sk_error_queue))

@@ -39,7 +39,9 @@ static inline bool wren_before(u32 a, u32 b)
 {
 	return (s32)(a - b) < 0;
 }
+
 #define wren_after(a, b)	wren_before(b, a)
+
 static inline bool wren_between(u32 seq, u32 lo, u32 hi)	/* lo<=seq<=hi */
 {
 	return hi - lo >= seq - lo;
@@ -94,6 +96,7 @@ struct wren_tcp_cb {
 	u32	tsval, tsecr;	/* input: timestamps, if saw_ts */
 	u8	saw_ts;
 };
+
 #define WREN_TCP_CB(skb)	((struct wren_tcp_cb *)&((skb)->cb[0]))
 
 #define WREN_TCPCB_SACKED	0x01	/* the peer SACKed it */
@@ -384,13 +387,13 @@ struct wren_tcp_table {
 	 * 4-tuple.  Readers: RCU.  Writers: the bucket's lock (bh).
 	 */
 	struct hlist_head	*ehash;
-	spinlock_t		*elocks;
+	spinlock_t		*elocks;	/* bucket i: elocks[i & mask] */
 	unsigned int		ehash_mask;
 	unsigned int		elocks_mask;
 
 	/* Listening sockets by local port.  Readers: RCU; writers: llock. */
 	struct hlist_head	lhash[WREN_TCP_LHASH_SIZE];
-	spinlock_t		llock;
+	spinlock_t		llock;		/* lhash writers */
 
 	/* Port ownership (bind, autobind). */
 	struct wren_port_table	ports;

@@ -13,7 +13,7 @@
 #include <linux/rculist.h>
 #include "tcp.h"
 
-#define WREN_TCP_CWND_MAX	(1U << 20)
+#define WREN_TCP_CWND_MAX	BIT(20)
 
 static LIST_HEAD(wren_cong_list);
 static DEFINE_SPINLOCK(wren_cong_lock);

@@ -1145,7 +1145,7 @@ void wren_tcp_fin_rcvd(struct sock *sk)
 	wren_tcp_ooo_purge(sk);
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		sk->sk_state_change(sk);
-		if ((sk->sk_shutdown == SHUTDOWN_MASK) ||
+		if (sk->sk_shutdown == SHUTDOWN_MASK ||
 		    sk->sk_state == TCP_CLOSE)
 			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
 		else
@@ -1189,6 +1189,7 @@ static void wren_tcp_listen_rcv(struct sock *lsk, struct sk_buff *skb)
 			child = wren_tcp_cookie_check(lsk, skb);
 			if (child) {
 				/* child is bh-locked and referenced. */
+				__acquire(&child->sk_lock.slock);
 				wren_tcp_rcv_state_process(child, skb);
 				bh_unlock_sock(child);
 				sock_put(child);
@@ -1317,7 +1318,7 @@ lookup:
 	sock_put(sk);
 }
 
-/* ---- ICMP errors ------------------------------------------------------------------------------ */
+/* ---- ICMP errors ------------------------------------------------------ */
 
 void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 		  u32 info)

@@ -38,6 +38,7 @@ u8 wren_tcp_choose_wscale(const struct sock *sk)
 
 /* Undo a child that never became visible (bh-locked, two references). */
 static void wren_tcp_child_abort(struct sock *child)
+	__releases(&child->sk_lock.slock)
 {
 	struct wren_tcp_sock *ctp = wren_tcp_sk(child);
 
@@ -157,6 +158,7 @@ void wren_tcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 		WREN_DROP_COUNT(lp->tbl->wn, NOMEM);
 		return;
 	}
+	__acquire(&child->sk_lock.slock);	/* sk_clone_lock() took it */
 	ctp = wren_tcp_sk(child);
 	if (wren_tcp_child_setup(lsk, child, skb))
 		goto abort;
@@ -212,6 +214,7 @@ struct sock *wren_tcp_cookie_check(struct sock *lsk, struct sk_buff *skb)
 	child = sk_clone_lock(lsk, GFP_ATOMIC);
 	if (!child)
 		return NULL;
+	__acquire(&child->sk_lock.slock);	/* sk_clone_lock() took it */
 	ctp = wren_tcp_sk(child);
 	if (wren_tcp_child_setup(lsk, child, skb))
 		goto abort;
@@ -236,6 +239,7 @@ struct sock *wren_tcp_cookie_check(struct sock *lsk, struct sk_buff *skb)
 	if (wren_tcp_child_hash(lsk, child))
 		goto abort;
 	WREN_INC(lp->tbl->wn, Tcp, PassiveOpens);
+	__release(&child->sk_lock.slock);	/* the caller unlocks it */
 	return child;
 
 abort:

@@ -588,7 +588,8 @@ bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
 					break;
 				for (i = 0; i < n; i++)
 					wren_tcp_event_new_data_sent(sk,
-							tp->send_head, now_us);
+								     tp->send_head,
+								     now_us);
 				sent = true;
 				continue;
 			}
@@ -606,10 +607,13 @@ bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
 			wren_tcp_rearm_rto(sk);
 	}
 	if (tp->send_head && !tp->packets_out) {
+		unsigned long when = min_t(unsigned long,
+					   tp->rto << tp->backoff,
+					   WREN_TCP_RTO_MAX);
+
 		if (wnd_block && tp->timer_mode != WREN_TCP_TIMER_PROBE)
 			wren_tcp_reset_rtx_timer(sk, WREN_TCP_TIMER_PROBE,
-				min_t(unsigned long, tp->rto << tp->backoff,
-				      WREN_TCP_RTO_MAX));
+						 when);
 		return true;
 	}
 	return false;
