@@ -200,6 +200,75 @@ TEST_F(bad, control_valid_udp_veth)
 	ASSERT_EQ(10, recv(self->w, buf, sizeof(buf), 0));
 }
 
+/*
+ * Bytes after the IP datagram (the frame is longer than its total length)
+ * are not part of it: the datagram is delivered, 10 bytes, checksum good.
+ */
+TEST_F(bad, trailing_bytes_ignored)
+{
+	char buf[64];
+
+	udp_frame(self, 10);
+	memset(self->f + self->len, 0xa5, 40);
+	self->len += 40;
+	ASSERT_EQ(0, nt_raw_send(&self->raw, self->f, self->len));
+	nt_rcvtimeo(self->w, 3000);
+	ASSERT_EQ(10, recv(self->w, buf, sizeof(buf), 0));
+}
+
+/* The same for the two fragments of a datagram, each with a tail. */
+TEST_F(bad, fragments_trailing_bytes_ignored)
+{
+	uint8_t *ip = self->f + NT_ETH_HLEN, pl[64], data[40], buf[64];
+	size_t len;
+
+	wt_pattern_fill(data, sizeof(data), 0, 77);
+	len = nt_udp(pl, self->saddr, self->daddr, SPORT, PORT, data,
+		     sizeof(data));
+	memset(self->f, 0xa5, sizeof(self->f));
+	nt_eth(self->f, self->wmac, self->raw.mac, ETH_P_IP);
+	nt_ip(ip, NT_IP_HLEN + 24, 0x4245, IP_MF, 64, IPPROTO_UDP,
+	      self->saddr, self->daddr);
+	memcpy(ip + NT_IP_HLEN, pl, 24);
+	ASSERT_EQ(0, nt_raw_send(&self->raw, self->f,
+				 NT_ETH_HLEN + NT_IP_HLEN + 24 + 30));
+	nt_ip(ip, NT_IP_HLEN + len - 24, 0x4245, 3, 64, IPPROTO_UDP,
+	      self->saddr, self->daddr);
+	memcpy(ip + NT_IP_HLEN, pl + 24, len - 24);
+	ASSERT_EQ(0, nt_raw_send(&self->raw, self->f,
+				 NT_ETH_HLEN + NT_IP_HLEN + len - 24 + 30));
+	nt_rcvtimeo(self->w, 3000);
+	ASSERT_EQ(40, recv(self->w, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, data, 40));
+}
+
+/* Well-formed options (NOPs and an end of list) are stepped over. */
+TEST_F(bad, valid_options_delivered)
+{
+	uint8_t *ip = self->f + NT_ETH_HLEN, data[10], buf[64];
+	struct iphdr *h;
+
+	memset(self->f, 0, sizeof(self->f));
+	wt_pattern_fill(data, sizeof(data), 0, 3);
+	nt_eth(self->f, self->wmac, self->raw.mac, ETH_P_IP);
+	nt_udp(ip + 24, self->saddr, self->daddr, SPORT, PORT, data,
+	       sizeof(data));
+	h = nt_ip(ip, 24 + NT_UDP_HLEN + sizeof(data), 0x4246, 0, 64,
+		  IPPROTO_UDP, self->saddr, self->daddr);
+	h->ihl = 6;
+	ip[20] = 1;			/* NOP */
+	ip[21] = 1;
+	ip[22] = 1;
+	ip[23] = 0;			/* end of options */
+	h->check = 0;
+	h->check = nt_csum(ip, 24);
+	self->len = NT_ETH_HLEN + 24 + NT_UDP_HLEN + sizeof(data);
+	ASSERT_EQ(0, nt_raw_send(&self->raw, self->f, self->len));
+	nt_rcvtimeo(self->w, 3000);
+	ASSERT_EQ(10, recv(self->w, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, data, 10));
+}
+
 /* A frame of just an Ethernet header saying IPv4. */
 TEST_F(bad, ip_header_missing)
 {

@@ -260,4 +260,30 @@ TEST_F(ns, delete_attached_device_with_arp_pending)
 	EXPECT_EQ(0, wt_dmesg_count(WT_DMESG_BUG));
 }
 
+/*
+ * Addresses belong to their namespace: wren in wta has no route to the
+ * initial namespace's 192.0.2.1 and does not deliver to it locally.
+ */
+TEST_F(ns, addresses_are_per_namespace)
+{
+	int root;
+	char buf[16];
+
+	ASSERT_EQ(0, nt_pair_up(0));
+	root = nt_dgram(NULL, AF_WREN, 0, NULL, 7304);
+	ASSERT_LE(0, root);
+	EXPECT_EQ(-1, nt_sendto(self->a, AF_WREN, "x", 1, wt_ip(0, WT_GUEST),
+				7304));
+	EXPECT_EQ(ENETUNREACH, errno);
+	/* Even with a route there, it goes out on wva, not to eth0's socket. */
+	ASSERT_EQ(0, nt_run(NSA, "wrenctl route add 192.0.2.0/24 dev wva"));
+	nt_sendto(self->a, AF_WREN, "y", 1, wt_ip(0, WT_GUEST), 7304);
+	wt_msleep(500);
+	EXPECT_EQ(-1, recv(root, buf, sizeof(buf), MSG_DONTWAIT));
+	/* And the two namespaces' own addresses still work. */
+	EXPECT_EQ(0, echo(self, true, 10, 17));
+	close(root);
+	nt_pair_down(0);
+}
+
 TEST_HARNESS_MAIN

@@ -310,19 +310,6 @@ TEST_F(udp, arp_failure_ehostunreach)
 }
 
 /*
- * Linux sends without a checksum (SO_NO_CHECK: the field is 0), which UDP
- * over IPv4 allows; wren delivers it.
- */
-TEST_F(udp, no_checksum_from_linux)
-{
-	int one = 1;
-
-	ASSERT_EQ(0, setsockopt(self->l, SOL_SOCKET, SO_NO_CHECK, &one,
-				sizeof(one)));
-	ASSERT_EQ(0, linux_to_wren(self, 100, 15));
-}
-
-/*
  * A datagram whose checksum computes to 0 goes out as 0xffff (RFC 768:
  * 0 means "no checksum").  The data is chosen to make that happen and
  * the frame captured on the peer.
@@ -396,45 +383,6 @@ TEST_F(udp, linux_gets_econnrefused_from_wren)
 	}
 	EXPECT_EQ(np0 + 1, nt_drop(NULL, "UdpNoPort"));
 	EXPECT_EQ(du0 + 1, nt_mib(NULL, "Icmp", "OutDestUnreachs"));
-}
-
-#define BCAST	"192.0.2.15"	/* eth0's /28 */
-
-/* Linux's broadcasts, directed and limited, reach a wren socket on ANY. */
-TEST_F(udp, broadcast_linux_to_wren)
-{
-	int any = nt_dgram(NULL, AF_WREN, 0, NULL, 7003), one = 1;
-	char buf[64];
-
-	ASSERT_LE(0, any);
-	ASSERT_EQ(0, setsockopt(self->l, SOL_SOCKET, SO_BROADCAST, &one,
-				sizeof(one)));
-	ASSERT_EQ(0, setsockopt(self->l, SOL_SOCKET, SO_BINDTODEVICE,
-				wt_ifname(0, WT_PEER),
-				strlen(wt_ifname(0, WT_PEER))));
-	ASSERT_EQ(5, nt_sendto(self->l, AF_INET, "bcast", 5, BCAST, 7003));
-	EXPECT_EQ(5, recv(any, buf, sizeof(buf), 0));
-	ASSERT_EQ(5, nt_sendto(self->l, AF_INET, "limit", 5,
-			       "255.255.255.255", 7003));
-	EXPECT_EQ(5, recv(any, buf, sizeof(buf), 0));
-	EXPECT_EQ(0, memcmp(buf, "limit", 5));
-	close(any);
-}
-
-/* wren's directed broadcast reaches a Linux socket bound to ANY. */
-TEST_F(udp, broadcast_wren_to_linux)
-{
-	int any = nt_dgram(WT_PEER_NS, AF_INET, 0, NULL, 7004), one = 1;
-	char buf[64];
-	char from[16];
-
-	ASSERT_LE(0, any);
-	ASSERT_EQ(0, setsockopt(self->w, SOL_SOCKET, SO_BROADCAST, &one,
-				sizeof(one)));
-	ASSERT_EQ(5, nt_sendto(self->w, AF_WREN, "bcast", 5, BCAST, 7004));
-	EXPECT_EQ(5, nt_recvfrom(any, buf, sizeof(buf), 0, from, NULL));
-	EXPECT_STREQ(wt_ip(0, WT_GUEST), from);
-	close(any);
 }
 
 /*
