@@ -140,6 +140,26 @@ TEST_F(ping, echo_30000)
 	free(in);
 }
 
+TEST(ids_distinct)
+{
+	enum { N = 64 };
+	int fds[N], ids[N], i, j;
+
+	for (i = 0; i < N; i++) {
+		struct sockaddr_wren a = ws_addr(NULL, 0);
+
+		fds[i] = socket(AF_WREN, SOCK_DGRAM, IPPROTO_ICMP);
+		ASSERT_LE(0, fds[i]);
+		ASSERT_EQ(0, bind(fds[i], (struct sockaddr *)&a, sizeof(a)));
+		ids[i] = ws_local_port(fds[i]);
+		ASSERT_LT(0, ids[i]);
+		for (j = 0; j < i; j++)
+			ASSERT_NE(ids[j], ids[i]);
+	}
+	for (i = 0; i < N; i++)
+		close(fds[i]);
+}
+
 TEST_F(ping, errors)
 {
 	struct sockaddr_wren a = ws_addr(WS_PEER_IP, 0);

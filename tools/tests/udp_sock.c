@@ -418,6 +418,42 @@ TEST_F(udp, proc_lists_sockets)
 	EXPECT_EQ(-1, ws_proc_line("udp", port, line, sizeof(line)));
 }
 
+/* Many sockets: the listing spans several reads and shows each once. */
+TEST(proc_many_sockets)
+{
+	enum { N = 400 };
+	static int fds[N], seen[N];
+	int i, lines = 0, port, slot;
+	char line[512];
+	FILE *f;
+
+	ASSERT_EQ(0, ws_net_up());
+	for (i = 0; i < N; i++) {
+		fds[i] = socket(AF_WREN, SOCK_DGRAM, 0);
+		ASSERT_LE(0, fds[i]);
+		ASSERT_EQ(0, bind_to(fds[i], NULL, 20000 + i));
+	}
+	f = fopen("/proc/net/wren/udp", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));	/* the header */
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		lines++;
+		ASSERT_NE(NULL, colon);
+		port = strtol(colon + 11, NULL, 16);
+		slot = port - 20000;
+		if (slot >= 0 && slot < N)
+			seen[slot]++;
+	}
+	fclose(f);
+	for (i = 0; i < N; i++) {
+		EXPECT_EQ(1, seen[i]) TH_LOG("port %d", 20000 + i);
+		close(fds[i]);
+	}
+	EXPECT_LE(N, lines);
+}
+
 /* ---- datagrams with the Linux peer --------------------------------------------- */
 
 /* wren -> peer -> wren, @len bytes of pattern each way, content checked. */
@@ -602,6 +638,56 @@ TEST_F(udp, broadcast_to_nobody_ignored)
 	EXPECT_TRUE(WT_WAIT(3000, ws_snmp("Udp", "IgnoredMulti") > ign0));
 	EXPECT_EQ(noports0, ws_snmp("Udp", "NoPorts"));
 	EXPECT_EQ(0, ws_wait(self->peer, POLLIN, 300) & POLLERR);
+}
+
+/*
+ * A stream of datagrams through wt-xfer, one end wren, the other the Linux
+ * peer.  Sent at full speed, so the sender blocks on its send buffer; the
+ * receiver (slower under TCG) may overflow its socket buffer and lose
+ * some, but what arrives is intact.
+ */
+static void bulk(struct __test_metadata *_metadata, bool wren_sends)
+{
+	const char *ready = "/tmp/udp_bulk.ready";
+	struct wt_bg *rcv;
+	long long got, bad, dup;
+	int snd;
+
+	unlink(ready);
+	rcv = wt_bg_start(wren_sends ? WT_PEER_NS : NULL,
+			  "wt-xfer recv --family %s --udp 1400 3000 --idle 3 "
+			  "--timeout 60 --sockbuf 4194304 --ready %s 6100",
+			  wren_sends ? "inet" : "wren", ready);
+	ASSERT_NE(NULL, rcv);
+	ASSERT_TRUE(WT_WAIT(10000, access(ready, F_OK) == 0));
+	if (wren_sends)
+		snd = wt_sh("wt-xfer send --family wren --udp 1400 3000 "
+			    "--timeout 60 %s 6100", WS_PEER_IP);
+	else
+		snd = wt_peer("wt-xfer send --family inet --udp 1400 3000 "
+			      "--timeout 60 %s 6100", WS_WREN_IP);
+	EXPECT_EQ(0, snd);
+	wt_bg_wait(rcv, 70000);
+	TH_LOG("receiver: %s", rcv->out);
+	TH_LOG("wren: Udp SndbufErrors %lld RcvbufErrors %lld",
+	       ws_snmp("Udp", "SndbufErrors"), ws_snmp("Udp", "RcvbufErrors"));
+	got = wt_kv_ll(rcv->out, "datagrams");
+	bad = wt_kv_ll(rcv->out, "bad");
+	dup = wt_kv_ll(rcv->out, "dup");
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, dup);
+	EXPECT_LT(300, got);
+	wt_bg_free(rcv);
+}
+
+TEST_F_TIMEOUT(udp, bulk_wren_to_peer, 120)
+{
+	bulk(_metadata, true);
+}
+
+TEST_F_TIMEOUT(udp, bulk_peer_to_wren, 120)
+{
+	bulk(_metadata, false);
 }
 
 /* ---- ICMP errors ---------------------------------------------------------------- */
