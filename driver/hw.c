@@ -146,33 +146,36 @@ u32 we_hw_rx_usecs_to_itr(unsigned int usecs)
 }
 
 /*
- * Counters exposed by ethtool -S, in register order.  CRCERRS..MPC do not
- * clear on read in QEMU (the others do, and on real hardware all do), so those
- * are accumulated from the difference to the last value read.
+ * Counters exposed by ethtool -S, in register order.  The manual has every
+ * counter clear on read; QEMU clears only the packet/byte counters and serves
+ * the error counters (CRCERRS..MPC, collisions, flow control, RNBC, RFC, RJC,
+ * TSCTFC) as plain running totals.  Those ("running") are accumulated from
+ * the growth since the last read; on silicon they would undercount.
  */
-#define WE_STAT(n, r)	{ .name = n, .reg = r, .is64 = false }
+#define WE_STAT(n, r)	{ .name = n, .reg = r }
+#define WE_STATR(n, r)	{ .name = n, .reg = r, .running = true }
 #define WE_STAT64(n, r)	{ .name = n, .reg = r, .is64 = true }
 const struct we_hw_stat we_hw_stats[] = {
-	WE_STAT("crc_errors", WE_CRCERRS),
-	WE_STAT("align_errors", WE_ALGNERRC),
-	WE_STAT("symbol_errors", WE_SYMERRS),
-	WE_STAT("rx_errors_hw", WE_RXERRC),
-	WE_STAT("rx_missed", WE_MPC),
-	WE_STAT("single_collisions", WE_SCC),
-	WE_STAT("excessive_collisions", WE_ECOL),
-	WE_STAT("multiple_collisions", WE_MCC),
-	WE_STAT("late_collisions", WE_LATECOL),
-	WE_STAT("collisions", WE_COLC),
-	WE_STAT("defer_count", WE_DC),
-	WE_STAT("tx_no_crs", WE_TNCRS),
-	WE_STAT("sequence_errors", WE_SEC),
-	WE_STAT("carrier_ext_errors", WE_CEXTERR),
-	WE_STAT("rx_length_errors", WE_RLEC),
-	WE_STAT("xon_rx", WE_XONRXC),
-	WE_STAT("xon_tx", WE_XONTXC),
-	WE_STAT("xoff_rx", WE_XOFFRXC),
-	WE_STAT("xoff_tx", WE_XOFFTXC),
-	WE_STAT("rx_fc_unsupported", WE_FCRUC),
+	WE_STATR("crc_errors", WE_CRCERRS),
+	WE_STATR("align_errors", WE_ALGNERRC),
+	WE_STATR("symbol_errors", WE_SYMERRS),
+	WE_STATR("rx_errors_hw", WE_RXERRC),
+	WE_STATR("rx_missed", WE_MPC),
+	WE_STATR("single_collisions", WE_SCC),
+	WE_STATR("excessive_collisions", WE_ECOL),
+	WE_STATR("multiple_collisions", WE_MCC),
+	WE_STATR("late_collisions", WE_LATECOL),
+	WE_STATR("collisions", WE_COLC),
+	WE_STATR("defer_count", WE_DC),
+	WE_STATR("tx_no_crs", WE_TNCRS),
+	WE_STATR("sequence_errors", WE_SEC),
+	WE_STATR("carrier_ext_errors", WE_CEXTERR),
+	WE_STATR("rx_length_errors", WE_RLEC),
+	WE_STATR("xon_rx", WE_XONRXC),
+	WE_STATR("xon_tx", WE_XONTXC),
+	WE_STATR("xoff_rx", WE_XOFFRXC),
+	WE_STATR("xoff_tx", WE_XOFFTXC),
+	WE_STATR("rx_fc_unsupported", WE_FCRUC),
 	WE_STAT("rx_64", WE_PRC64),
 	WE_STAT("rx_65_127", WE_PRC127),
 	WE_STAT("rx_128_255", WE_PRC255),
@@ -185,11 +188,11 @@ const struct we_hw_stat we_hw_stats[] = {
 	WE_STAT("tx_good_packets", WE_GPTC),
 	WE_STAT64("rx_good_bytes", WE_GORCL),
 	WE_STAT64("tx_good_bytes", WE_GOTCL),
-	WE_STAT("rx_no_buffer", WE_RNBC),
+	WE_STATR("rx_no_buffer", WE_RNBC),
 	WE_STAT("rx_undersize", WE_RUC),
-	WE_STAT("rx_fragments", WE_RFC),
+	WE_STATR("rx_fragments", WE_RFC),
 	WE_STAT("rx_oversize", WE_ROC),
-	WE_STAT("rx_jabber", WE_RJC),
+	WE_STATR("rx_jabber", WE_RJC),
 	WE_STAT64("rx_total_bytes", WE_TORL),
 	WE_STAT64("tx_total_bytes", WE_TOTL),
 	WE_STAT("rx_total_packets", WE_TPR),
@@ -203,7 +206,7 @@ const struct we_hw_stat we_hw_stats[] = {
 	WE_STAT("tx_multicast", WE_MPTC),
 	WE_STAT("tx_broadcast", WE_BPTC),
 	WE_STAT("tx_tso_frames", WE_TSCTC),
-	WE_STAT("tx_tso_failed", WE_TSCTFC),
+	WE_STATR("tx_tso_failed", WE_TSCTFC),
 };
 
 const unsigned int we_hw_stats_count = ARRAY_SIZE(we_hw_stats);
@@ -221,7 +224,7 @@ static u64 we_hw_read_stat(struct we_adapter *a, unsigned int i)
 		return ((u64)hi << 32) | lo;
 	}
 	lo = we_rd32(a, s->reg);
-	if (s->reg > WE_STATS_SNAPSHOT_END)
+	if (!s->running)
 		return lo;
 	/* Running counter: take the growth; a smaller value means it was reset. */
 	delta = lo >= a->hw_snap_last[i] ? lo - a->hw_snap_last[i] : lo;

@@ -165,8 +165,6 @@
 #define WE_BPTC		0x040F4
 #define WE_TSCTC	0x040F8
 #define WE_TSCTFC	0x040FC
-/* The first counters, CRCERRS..MPC, do not clear on read in QEMU. */
-#define WE_STATS_SNAPSHOT_END	WE_MPC
 
 /*
  * Receive descriptor (legacy, 16 bytes).  The device writes length, status

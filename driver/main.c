@@ -9,21 +9,76 @@
 
 #include "wren_e1000.h"
 
+/*
+ * Module parameters.  Each is checked when set, so an out-of-range (or
+ * unparsable) value makes the load fail with -EINVAL and a message naming
+ * the limits; the module never runs with a bad value.
+ */
+struct we_param {
+	unsigned int *val;
+	unsigned int min, max, align;
+};
+
 unsigned int we_param_tx_ring = WE_RING_DEFAULT;
-module_param_named(tx_ring, we_param_tx_ring, uint, 0444);
-MODULE_PARM_DESC(tx_ring, "TX descriptors per device (64..4096, multiple of 8; default 256)");
-
 unsigned int we_param_rx_ring = WE_RING_DEFAULT;
-module_param_named(rx_ring, we_param_rx_ring, uint, 0444);
-MODULE_PARM_DESC(rx_ring, "RX descriptors per device (64..4096, multiple of 8; default 256)");
-
 unsigned int we_param_rx_usecs = WE_RX_USECS_DEFAULT;
-module_param_named(rx_usecs, we_param_rx_usecs, uint, 0444);
-MODULE_PARM_DESC(rx_usecs, "Minimum interrupt interval in microseconds, via ITR (0..10000; 0 = unthrottled; default 50)");
-
 unsigned int we_param_copybreak = WE_COPYBREAK_DEFAULT;
-module_param_named(copybreak, we_param_copybreak, uint, 0444);
-MODULE_PARM_DESC(copybreak, "Copy received frames up to this size into a new buffer (0..1024; default 256)");
+
+static struct we_param we_p_tx_ring = {
+	&we_param_tx_ring, WE_RING_MIN, WE_RING_MAX, WE_RING_ALIGN,
+};
+
+static struct we_param we_p_rx_ring = {
+	&we_param_rx_ring, WE_RING_MIN, WE_RING_MAX, WE_RING_ALIGN,
+};
+
+static struct we_param we_p_rx_usecs = {
+	&we_param_rx_usecs, 0, WE_RX_USECS_MAX, 1,
+};
+
+static struct we_param we_p_copybreak = {
+	&we_param_copybreak, 0, WE_COPYBREAK_MAX, 1,
+};
+
+static int we_param_set(const char *val, const struct kernel_param *kp)
+{
+	const struct we_param *p = kp->arg;
+	unsigned int v;
+
+	if (kstrtouint(val, 0, &v) || v < p->min || v > p->max ||
+	    v % p->align) {
+		if (p->align > 1)
+			pr_err(WE_DRV_NAME ": %s=%s is invalid: must be %u..%u and a multiple of %u\n",
+			       kp->name, val, p->min, p->max, p->align);
+		else
+			pr_err(WE_DRV_NAME ": %s=%s is invalid: must be %u..%u\n",
+			       kp->name, val, p->min, p->max);
+		return -EINVAL;
+	}
+	*p->val = v;
+	return 0;
+}
+
+static int we_param_get(char *buf, const struct kernel_param *kp)
+{
+	const struct we_param *p = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", *p->val);
+}
+
+static const struct kernel_param_ops we_param_ops = {
+	.set = we_param_set,
+	.get = we_param_get,
+};
+
+module_param_cb(tx_ring, &we_param_ops, &we_p_tx_ring, 0444);
+MODULE_PARM_DESC(tx_ring, "TX descriptors per device (64..4096, multiple of 8; default 256)");
+module_param_cb(rx_ring, &we_param_ops, &we_p_rx_ring, 0444);
+MODULE_PARM_DESC(rx_ring, "RX descriptors per device (64..4096, multiple of 8; default 256)");
+module_param_cb(rx_usecs, &we_param_ops, &we_p_rx_usecs, 0444);
+MODULE_PARM_DESC(rx_usecs, "Minimum interrupt interval in microseconds, via ITR (0..10000; default 50)");
+module_param_cb(copybreak, &we_param_ops, &we_p_copybreak, 0444);
+MODULE_PARM_DESC(copybreak, "Copy received frames up to this many bytes into a new buffer (0..1024; default 256)");
 
 static const struct pci_device_id we_pci_tbl[] = {
 	{ PCI_DEVICE_SUB(PCI_VENDOR_ID_INTEL, 0x100e, PCI_ANY_ID, PCI_ANY_ID) },
@@ -204,31 +259,8 @@ static struct pci_driver we_driver = {
 	.shutdown	= we_shutdown,
 };
 
-static bool __init we_ring_param_ok(const char *name, unsigned int v)
-{
-	if (v < WE_RING_MIN || v > WE_RING_MAX || v % WE_RING_ALIGN) {
-		pr_err(WE_DRV_NAME ": %s=%u is invalid: must be %u..%u and a multiple of %u\n",
-		       name, v, WE_RING_MIN, WE_RING_MAX, WE_RING_ALIGN);
-		return false;
-	}
-	return true;
-}
-
 static int __init we_init(void)
 {
-	if (!we_ring_param_ok("tx_ring", we_param_tx_ring) ||
-	    !we_ring_param_ok("rx_ring", we_param_rx_ring))
-		return -EINVAL;
-	if (we_param_rx_usecs > WE_RX_USECS_MAX) {
-		pr_err(WE_DRV_NAME ": rx_usecs=%u is invalid: must be 0..%u\n",
-		       we_param_rx_usecs, WE_RX_USECS_MAX);
-		return -EINVAL;
-	}
-	if (we_param_copybreak > 1024) {
-		pr_err(WE_DRV_NAME ": copybreak=%u is invalid: must be 0..1024\n",
-		       we_param_copybreak);
-		return -EINVAL;
-	}
 	return pci_register_driver(&we_driver);
 }
 

@@ -69,11 +69,25 @@ void we_watchdog_task(struct work_struct *work)
 {
 	struct we_adapter *a = container_of(to_delayed_work(work),
 					    struct we_adapter, watchdog);
+	long failed;
 
 	if (test_bit(WE_STATE_DOWN, &a->state))
 		return;
 	we_update_link(a);
 	we_hw_update_stats(a);
+
+	/*
+	 * A refill that failed for memory leaves holes the poll retries only
+	 * when a frame arrives; with the ring empty none would.  Kick it.
+	 */
+	failed = atomic_long_read(&a->rx_alloc_failed);
+	if (failed != a->rx_alloc_seen) {
+		a->rx_alloc_seen = failed;
+		local_bh_disable();
+		napi_schedule(&a->napi);
+		local_bh_enable();
+	}
+
 	if (!test_bit(WE_STATE_DOWN, &a->state))
 		mod_delayed_work(system_wq, &a->watchdog, WE_WATCHDOG_PERIOD);
 }
@@ -161,7 +175,7 @@ static void we_up(struct we_adapter *a)
 	we_wr32(a, WE_CTRL, we_rd32(a, WE_CTRL) | WE_CTRL_SLU | WE_CTRL_ASDE);
 	we_tx_configure(a);
 	we_rx_configure(a);
-	we_rx_refill(a, false);
+	we_rx_refill(a, false, true);
 	we_set_itr(a);
 
 	/* Filters, then one RCTL write that enables the receiver. */

@@ -496,6 +496,7 @@ void we_rx_configure(struct we_adapter *a)
 	r->next_to_clean = 0;
 	r->rx_skb = NULL;
 	r->rx_discard = false;
+	r->tail = 0;
 
 	we_wr32(a, WE_RDBAL, lower_32_bits(r->dma));
 	we_wr32(a, WE_RDBAH, upper_32_bits(r->dma));
@@ -534,13 +535,26 @@ static bool we_rx_buf_alloc(struct we_adapter *a, struct we_rx_buf *b,
 /*
  * Give the device every free descriptor (all but one), allocating buffers
  * where a slot is empty; slots whose buffer was copied out keep it.
+ *
+ * When the device has used every buffer it was given (RDH reached the tail),
+ * QEMU queues arriving frames, and the next tail write flushes that whole
+ * queue: frames beyond the buffers just posted are dropped (MPC).  So after
+ * the ring ran dry the tail moves only once it hands back a large batch: at
+ * least half the ring, or everything once the poll has drained the ring
+ * (@final).  While the device still holds buffers, the tail moves at once.
  */
-void we_rx_refill(struct we_adapter *a, bool napi)
+void we_rx_refill(struct we_adapter *a, bool napi, bool final)
 {
 	struct we_ring *r = &a->rx_ring;
 	unsigned int ntu = r->next_to_use;
 	unsigned int n = we_ring_unused(r, ntu, r->next_to_clean);
-	unsigned int done = 0;
+	unsigned int tail_prev = r->tail ? r->tail - 1 : r->count - 1;
+	struct we_rx_desc *last = (struct we_rx_desc *)r->desc + tail_prev;
+	unsigned int pending;
+	bool dry;
+
+	/* The slot before the tail is done: the device holds no buffer. */
+	dry = READ_ONCE(last->status) & WE_RXD_STAT_DD;
 
 	while (n--) {
 		struct we_rx_buf *b = &r->rx_buf[ntu];
@@ -555,11 +569,15 @@ void we_rx_refill(struct we_adapter *a, bool napi)
 		d->status = 0;
 		d->errors = 0;
 		ntu = (ntu + 1 == r->count) ? 0 : ntu + 1;
-		done++;
 	}
-	if (!done)
-		return;
 	r->next_to_use = ntu;
+
+	pending = (ntu >= r->tail) ? ntu - r->tail : r->count + ntu - r->tail;
+	if (!pending)
+		return;
+	if (dry && !final && pending < r->count / 2)
+		return;
+	r->tail = ntu;
 	/* Descriptors visible to the device before the tail moves. */
 	dma_wmb();
 	we_wr32(a, WE_RDT, ntu);
@@ -649,7 +667,7 @@ static int we_rx_clean(struct we_adapter *a, int budget)
 		ntc = (ntc + 1 == r->count) ? 0 : ntc + 1;
 		r->next_to_clean = ntc;
 		if (++cleaned >= WE_RX_REFILL_BATCH) {
-			we_rx_refill(a, true);
+			we_rx_refill(a, true, false);
 			cleaned = 0;
 		}
 
@@ -719,8 +737,9 @@ static int we_rx_clean(struct we_adapter *a, int budget)
 	}
 
 	r->rx_skb = skb;
-	if (cleaned)
-		we_rx_refill(a, true);
+	/* Below budget means every completed descriptor was taken. */
+	if (cleaned || pkts < budget)
+		we_rx_refill(a, true, pkts < budget);
 
 	u64_stats_update_begin(&a->rx_stats.syncp);
 	a->rx_stats.packets += pkts;

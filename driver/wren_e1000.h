@@ -31,6 +31,7 @@
 				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
 #define WE_RX_REFILL_BATCH	32
 #define WE_COPYBREAK_DEFAULT	256
+#define WE_COPYBREAK_MAX	1024
 
 /*
  * Transmit: bytes per data descriptor, and the room kept free to accept any
@@ -96,6 +97,7 @@ struct we_ring {
 	unsigned int count;	/* descriptors */
 	unsigned int next_to_use;
 	unsigned int next_to_clean;
+	unsigned int tail;	/* receive: last value written to RDT */
 	union {
 		struct we_tx_buf *tx_buf;
 		struct we_rx_buf *rx_buf;
@@ -130,6 +132,7 @@ struct we_hw_stat {
 	char name[ETH_GSTRING_LEN];
 	u32 reg;
 	bool is64;		/* low at reg, high at reg + 4 */
+	bool running;		/* not cleared by reading (QEMU) */
 };
 
 extern const struct we_hw_stat we_hw_stats[];
@@ -188,6 +191,7 @@ struct we_adapter {
 	atomic_long_t tx_timeouts;
 	atomic_long_t tx_tso;
 	atomic_long_t tx_csum;
+	long rx_alloc_seen;		/* watchdog only */
 
 	spinlock_t stats_lock;		/* hw_stats, hw_snap_last */
 	u64 hw_stats[WE_HW_STATS_MAX];
@@ -244,7 +248,7 @@ void we_tx_configure(struct we_adapter *a);
 void we_rx_configure(struct we_adapter *a);
 void we_tx_clean_all(struct we_adapter *a);
 void we_rx_clean_all(struct we_adapter *a);
-void we_rx_refill(struct we_adapter *a, bool napi);
+void we_rx_refill(struct we_adapter *a, bool napi, bool final);
 netdev_tx_t we_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
 int we_poll(struct napi_struct *napi, int budget);
 
