@@ -157,8 +157,8 @@ void wren_ip_local_deliver(struct sk_buff *skb)
 
 /* ---- loopback: datagrams to our own addresses ------------------------------ */
 
-void wren_loop_xmit(struct wren_net *wn, struct wren_iface *ifc,
-		    struct sk_buff *skb)
+static void wren_loop_one(struct wren_net *wn, struct wren_iface *ifc,
+			  struct sk_buff *skb)
 {
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
 		wren_drop(wn, skb, WREN_DROP_NOMEM);
@@ -178,6 +178,31 @@ void wren_loop_xmit(struct wren_net *wn, struct wren_iface *ifc,
 	__skb_queue_tail(&wn->loopq, skb);
 	spin_unlock_bh(&wn->loopq.lock);
 	schedule_work(&wn->loop_work);
+}
+
+/*
+ * skb->data at the IP header.  A GSO skb (TCP) is cut into segments with
+ * their checksums filled in, as a device would, before it loops.
+ */
+void wren_loop_xmit(struct wren_net *wn, struct wren_iface *ifc,
+		    struct sk_buff *skb)
+{
+	struct sk_buff *segs, *next;
+
+	if (!skb_is_gso(skb)) {
+		wren_loop_one(wn, ifc, skb);
+		return;
+	}
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		wren_drop(wn, skb, WREN_DROP_NOMEM);
+		return;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, skb, next) {
+		skb_mark_not_on_list(skb);
+		wren_loop_one(wn, ifc, skb);
+	}
 }
 
 static void wren_loop_work(struct work_struct *work)
