@@ -519,7 +519,12 @@ void wren_tcp_tw_timer(struct timer_list *t);
 /* tcp_minisock.c */
 u8 wren_tcp_choose_wscale(const struct sock *sk);
 void wren_tcp_conn_request(struct sock *lsk, struct sk_buff *skb);
-struct sock *wren_tcp_cookie_check(struct sock *lsk, struct sk_buff *skb);
+/* A valid cookie's child (bh-locked, referenced); NULL with *valid false
+ * for a bad cookie (answer RST), with *valid true when it cannot be taken
+ * now (accept queue full: drop, the peer retransmits).
+ */
+struct sock *wren_tcp_cookie_check(struct sock *lsk, struct sk_buff *skb,
+				   bool *valid);
 void wren_tcp_time_wait(struct sock *sk, int state, int timeo);
 /* true: a new SYN ended the time-wait, look the segment up again. */
 bool wren_tcp_tw_rcv(struct wren_tcp_tw *tw, struct sk_buff *skb);

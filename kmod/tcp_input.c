@@ -1181,12 +1181,13 @@ static void wren_tcp_listen_rcv(struct sock *lsk, struct sk_buff *skb)
 	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
 	struct net *net = sock_net(lsk);
 	struct sock *child;
+	bool valid = false;
 
 	if (tcb->flags & WREN_TCPHDR_RST)
 		goto drop;
 	if (tcb->flags & WREN_TCPHDR_ACK) {
 		if (!(tcb->flags & WREN_TCPHDR_SYN)) {
-			child = wren_tcp_cookie_check(lsk, skb);
+			child = wren_tcp_cookie_check(lsk, skb, &valid);
 			if (child) {
 				/* child is bh-locked and referenced. */
 				__acquire(&child->sk_lock.slock);
@@ -1196,7 +1197,8 @@ static void wren_tcp_listen_rcv(struct sock *lsk, struct sk_buff *skb)
 				return;
 			}
 		}
-		wren_tcp_send_reset_reply(net, skb);
+		if (!valid)
+			wren_tcp_send_reset_reply(net, skb);
 		goto drop;
 	}
 	if (tcb->flags & WREN_TCPHDR_SYN) {

@@ -185,7 +185,8 @@ abort:
 	wren_tcp_child_abort(child);
 }
 
-struct sock *wren_tcp_cookie_check(struct sock *lsk, struct sk_buff *skb)
+struct sock *wren_tcp_cookie_check(struct sock *lsk, struct sk_buff *skb,
+				   bool *valid)
 {
 	struct wren_tcp_sock *lp = wren_tcp_sk(lsk);
 	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
@@ -202,8 +203,10 @@ struct sock *wren_tcp_cookie_check(struct sock *lsk, struct sk_buff *skb)
 		return NULL;
 	h = wren_tcp_cookie_hash(iph->daddr, iph->saddr, th->dest, th->source,
 				 peer_isn, count);
+	*valid = false;
 	if ((h ^ cookie) & ~0x7fU)
 		return NULL;
+	*valid = true;
 
 	spin_lock_bh(&lp->acc_lock);
 	full = lp->acc_len > max_t(u32, READ_ONCE(lp->backlog), 1);
