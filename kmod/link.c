@@ -38,10 +38,16 @@ struct wren_iface *wren_iface_get(struct net_device *dev)
 	return rtnl_dereference(dev->rx_handler_data);
 }
 
+/*
+ * Per-CPU counters, written from process context (sends) and softirq
+ * (receives): BH is kept off so that the two never nest on one CPU.
+ */
 static void wren_link_count(struct wren_iface *ifc, bool rx, unsigned int len)
 {
-	struct wren_iface_stats *st = this_cpu_ptr(ifc->stats);
+	struct wren_iface_stats *st;
 
+	local_bh_disable();
+	st = this_cpu_ptr(ifc->stats);
 	u64_stats_update_begin(&st->syncp);
 	if (rx) {
 		u64_stats_inc(&st->rx_packets);
@@ -51,15 +57,19 @@ static void wren_link_count(struct wren_iface *ifc, bool rx, unsigned int len)
 		u64_stats_add(&st->tx_bytes, len);
 	}
 	u64_stats_update_end(&st->syncp);
+	local_bh_enable();
 }
 
 void wren_link_stats_drop(struct wren_iface *ifc, bool rx)
 {
-	struct wren_iface_stats *st = this_cpu_ptr(ifc->stats);
+	struct wren_iface_stats *st;
 
+	local_bh_disable();
+	st = this_cpu_ptr(ifc->stats);
 	u64_stats_update_begin(&st->syncp);
 	u64_stats_inc(rx ? &st->rx_drops : &st->tx_drops);
 	u64_stats_update_end(&st->syncp);
+	local_bh_enable();
 }
 
 /* ---- receive --------------------------------------------------------------- */
