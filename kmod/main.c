@@ -34,11 +34,16 @@ static void wren_link_net_exit_locked(struct wren_net *wn)
 	rtnl_unlock();
 }
 
+/*
+ * Torn down in reverse: the transports first, then the interfaces; the
+ * ARP and reassembly timers (which may still send ICMP) stop before ICMP's
+ * state goes, and the routing table, which everyone reads, goes last.
+ */
 static const struct wren_subsys wren_subsystems[] = {
 	{ wren_route_net_init,	wren_route_net_exit },
+	{ wren_icmp_net_init,	wren_icmp_net_exit },
 	{ wren_arp_net_init,	wren_arp_net_exit },
 	{ wren_frag_net_init,	wren_frag_net_exit },
-	{ wren_icmp_net_init,	wren_icmp_net_exit },
 	{ wren_link_net_init,	wren_link_net_exit_locked },
 	{ wren_proc_net_init,	wren_proc_net_exit },
 	{ wren_udp_net_init,	wren_udp_net_exit },
