@@ -539,9 +539,10 @@ static bool we_rx_buf_alloc(struct we_adapter *a, struct we_rx_buf *b,
  * When the device has used every buffer it was given (RDH reached the tail),
  * QEMU queues arriving frames, and the next tail write flushes that whole
  * queue: frames beyond the buffers just posted are dropped (MPC).  So after
- * the ring ran dry the tail moves only once it hands back a large batch: at
- * least half the ring, or everything once the poll has drained the ring
- * (@final).  While the device still holds buffers, the tail moves at once.
+ * the ring ran dry the tail moves only once the poll has drained every
+ * completed descriptor (@final), handing back the whole ring at once.  (No
+ * frame arrives meanwhile, so that is a few polls away.)  While the device
+ * still holds buffers, the tail moves at once.
  */
 void we_rx_refill(struct we_adapter *a, bool napi, bool final)
 {
@@ -575,7 +576,7 @@ void we_rx_refill(struct we_adapter *a, bool napi, bool final)
 	pending = (ntu >= r->tail) ? ntu - r->tail : r->count + ntu - r->tail;
 	if (!pending)
 		return;
-	if (dry && !final && pending < r->count / 2)
+	if (dry && !final)
 		return;
 	r->tail = ntu;
 	/* Descriptors visible to the device before the tail moves. */
@@ -656,6 +657,9 @@ static int we_rx_clean(struct we_adapter *a, int budget)
 		unsigned int len;
 		u8 status, errors;
 
+		/* The slot at next_to_use was never posted: its DD is stale. */
+		if (ntc == r->next_to_use)
+			break;
 		status = READ_ONCE(d->status);
 		if (!(status & WE_RXD_STAT_DD))
 			break;
