@@ -1202,7 +1202,9 @@ static void wren_tcp_listen_rcv(struct sock *lsk, struct sk_buff *skb)
 		goto drop;
 	}
 	if (tcb->flags & WREN_TCPHDR_SYN) {
-		if (tcb->flags & WREN_TCPHDR_FIN)
+		/* Never a connection to a (directed) broadcast address. */
+		if ((tcb->flags & WREN_TCPHDR_FIN) ||
+		    wren_addr_is_broadcast(net, ip_hdr(skb)->daddr))
 			goto drop;
 		wren_tcp_conn_request(lsk, skb);
 	}
@@ -1253,8 +1255,9 @@ void wren_tcp_rcv(struct sk_buff *skb)
 		return;
 	}
 	WREN_INC(wn, Tcp, InSegs);
-	if (ipv4_is_multicast(iph->daddr) || ipv4_is_lbcast(iph->daddr) ||
-	    wren_addr_is_broadcast(net, iph->daddr)) {
+	/* TCP is unicast only (link-layer broadcast/multicast too). */
+	if (skb->pkt_type != PACKET_HOST || ipv4_is_multicast(iph->daddr) ||
+	    ipv4_is_lbcast(iph->daddr)) {
 		wren_drop(wn, skb, WREN_DROP_TCP_NO_SOCKET);
 		return;
 	}

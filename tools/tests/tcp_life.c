@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wren TCP and the lifetimes around it: deleting a namespace that still
+ * has TIME_WAIT entries, and unloading wren.ko with TIME_WAIT entries and
+ * timers pending (the kernel log must stay clean; the harness checks it).
+ * Leaves wren.ko loaded and attached to eth0, as the boot found it.
+ */
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include "kselftest_harness.h"
+#include "wren_sock_test.h"
+
+#define NS2	"d2"
+#define IP1	"198.18.3.1"
+#define IP2	"198.18.3.2"
+#define PORT	6400
+
+static int veth_up(void)
+{
+	wt_shq("modprobe veth");
+	if (wt_sh("ip netns add %s && ip link add dv0 type veth peer name dv1 "
+		  "&& ip link set dv1 netns %s && ip link set dv0 up && "
+		  "ip -n %s link set dv1 up", NS2, NS2, NS2))
+		return -1;
+	if (wt_sh("wrenctl link attach dv0 && wrenctl addr add %s/24 dev dv0",
+		  IP1))
+		return -1;
+	return wt_run(NS2, "wrenctl link attach dv1 && "
+		      "wrenctl addr add " IP2 "/24 dev dv1");
+}
+
+/* n connections from NS2 to us; the NS2 side closes first (TIME_WAIT). */
+static int churn(int port, int n)
+{
+	struct sockaddr_wren a = ws_addr(NULL, port);
+	int one = 1, l, i;
+
+	l = socket(AF_WREN, SOCK_STREAM, 0);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 16))
+		return -1;
+	a = ws_addr(IP1, port);
+	for (i = 0; i < n; i++) {
+		int c = ws_socket_in(NS2, AF_WREN, SOCK_STREAM, 0), s;
+		char buf[4];
+
+		if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)))
+			return -1;
+		s = accept(l, NULL, NULL);
+		if (s < 0 || write(c, "hi", 2) != 2 || read(s, buf, 4) != 2)
+			return -1;
+		close(c);
+		if (read(s, buf, 4) != 0)
+			return -1;
+		close(s);
+	}
+	close(l);
+	return 0;
+}
+
+static int count_tw(const char *ns)
+{
+	char *t = wt_run_out(ns, NULL, "cat /proc/net/wren/tcp");
+	int n = 0;
+
+	for (char *p = t; p && (p = strstr(p, " 06 ")); p++)
+		n++;
+	free(t);
+	return n;
+}
+
+/* wren (here) to Linux (peer); wren closes first: TIME_WAIT here. */
+static int churn_peer(int port, int n)
+{
+	struct sockaddr_in la = ws_inaddr(NULL, port);
+	struct sockaddr_wren a = ws_addr(WS_PEER_IP, port);
+	int one = 1, l, i;
+
+	l = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (l < 0 || bind(l, (struct sockaddr *)&la, sizeof(la)) ||
+	    listen(l, 16))
+		return -1;
+	for (i = 0; i < n; i++) {
+		int c = socket(AF_WREN, SOCK_STREAM, 0), s;
+		char buf[4];
+
+		if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)))
+			return -1;
+		s = accept(l, NULL, NULL);
+		if (s < 0)
+			return -1;
+		close(c);
+		if (read(s, buf, 4) != 0)
+			return -1;
+		close(s);
+	}
+	close(l);
+	return 0;
+}
+
+FIXTURE(life) {
+	int unused;
+};
+
+FIXTURE_SETUP(life)
+{
+	signal(SIGPIPE, SIG_IGN);
+}
+
+FIXTURE_TEARDOWN(life)
+{
+}
+
+TEST_F_TIMEOUT(life, netns_delete_with_time_wait, 60)
+{
+	ASSERT_EQ(0, veth_up());
+	ASSERT_EQ(0, churn(PORT, 10));
+	EXPECT_LE(10, count_tw(NS2));
+	ASSERT_EQ(0, wt_sh("ip netns del %s", NS2));
+	wt_msleep(1000);
+	wt_shq("ip link del dv0 2>/dev/null");
+}
+
+TEST_F_TIMEOUT(life, unload_with_time_wait, 60)
+{
+	struct sockaddr_wren a = ws_addr(WS_PEER_IP, 1);
+	int fd, rc = -1, i;
+
+	ASSERT_EQ(0, ws_net_up());
+	ASSERT_EQ(0, churn_peer(PORT + 1, 5));
+	EXPECT_LE(5, count_tw(NULL));
+
+	/* Orphans may still be finishing: retry for a while. */
+	for (i = 0; i < 100 && rc; i++) {
+		rc = syscall(SYS_delete_module, "wren", O_NONBLOCK) ? errno : 0;
+		if (rc)
+			wt_msleep(100);
+	}
+	ASSERT_EQ(0, rc) TH_LOG("delete_module: %s", strerror(rc));
+
+	/* Back as the boot had it. */
+	fd = open("/lib/wren/wren.ko", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, syscall(SYS_finit_module, fd, "", 0));
+	close(fd);
+	unlink("/run/wren-sock-test.up");
+	ASSERT_EQ(0, ws_net_up());
+	fd = socket(AF_WREN, SOCK_STREAM, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, connect(fd, (struct sockaddr *)&a, sizeof(a)));
+	EXPECT_EQ(ECONNREFUSED, errno);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
