@@ -42,6 +42,7 @@ int wren_port_table_init(struct wren_port_table *t, u16 low, u16 high)
 	t->count = 0;
 	t->low = low;
 	t->high = high;
+	t->peer_ports = true;
 	return 0;
 }
 
@@ -173,7 +174,8 @@ struct sock *wren_port_lookup_rcu(struct wren_port_table *t,
 	hlist_for_each_entry_rcu(ws, wren_port_bucket(t, lport), port_node) {
 		int score;
 
-		if (!wren_sock_match(&ws->sk, raddr, rport, laddr, lport, dif))
+		if (!wren_sock_match(t, &ws->sk, raddr, rport, laddr, lport,
+				     dif))
 			continue;
 		score = wren_sock_score(&ws->sk);
 		if (score > best_score) {

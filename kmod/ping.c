@@ -204,6 +204,7 @@ int wren_ping_net_init(struct wren_net *wn)
 	err = wren_port_table_init(&t->ids, 1, 65535);
 	if (err)
 		goto out_free;
+	t->ids.peer_ports = false;	/* an echo reply has no source port */
 	err = wren_port_proc_init(wn, "ping", &t->ids);
 	if (err)
 		goto out_table;

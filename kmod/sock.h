@@ -73,10 +73,12 @@ struct wren_port_table {
 	unsigned int		mask;
 	unsigned int		count;		/* sockets hashed, under @lock */
 	u16			low, high;	/* ephemeral range, inclusive */
+	bool			peer_ports;	/* peers have ports: not ICMP echo */
 };
 
 #define WREN_PORT_HASH_SIZE	1024
 
+/* A table whose peers have ports (peer_ports), as UDP and TCP. */
 int wren_port_table_init(struct wren_port_table *t, u16 low, u16 high);
 /*
  * Free the buckets.  The caller first unpublishes the table (wn->udp =
@@ -104,16 +106,17 @@ static inline struct hlist_head *wren_port_bucket(struct wren_port_table *t,
 
 /*
  * The best socket for a datagram from raddr:rport to laddr:lport arriving
- * on ifindex dif (0: do not check the bound device).  When rport is 0 the
- * connected peer's port is not compared (ICMP echo ids).  Caller holds
- * RCU; no reference is taken.
+ * on ifindex dif (0: do not check the bound device).  The connected peer's
+ * port is compared only when the table's protocol has ports on both ends
+ * (UDP, not ICMP echo).  Caller holds RCU; no reference is taken.
  */
 struct sock *wren_port_lookup_rcu(struct wren_port_table *t,
 				  __be32 raddr, __be16 rport,
 				  __be32 laddr, u16 lport, int dif);
 
 /* Does sk accept a datagram to laddr:lport from raddr:rport on dif? */
-static inline bool wren_sock_match(const struct sock *sk, __be32 raddr,
+static inline bool wren_sock_match(const struct wren_port_table *t,
+				   const struct sock *sk, __be32 raddr,
 				   __be16 rport, __be32 laddr, u16 lport,
 				   int dif)
 {
@@ -129,7 +132,8 @@ static inline bool wren_sock_match(const struct sock *sk, __be32 raddr,
 	a = READ_ONCE(ws->daddr);
 	if (a && a != raddr)
 		return false;
-	if (rport && READ_ONCE(ws->dport) && READ_ONCE(ws->dport) != rport)
+	if (t->peer_ports && READ_ONCE(ws->dport) &&
+	    READ_ONCE(ws->dport) != rport)
 		return false;
 	bound = READ_ONCE(sk->sk_bound_dev_if);
 	if (bound && dif && bound != dif)

@@ -194,7 +194,7 @@ static void wren_udp_bcast(struct wren_net *wn, struct wren_udp_table *ut,
 	hlist_for_each_entry_rcu(ws, wren_port_bucket(t, lport), port_node) {
 		struct sk_buff *c;
 
-		if (!wren_sock_match(&ws->sk, iph->saddr, uh->source,
+		if (!wren_sock_match(t, &ws->sk, iph->saddr, uh->source,
 				     iph->daddr, lport, dif))
 			continue;
 		if (!first) {
