@@ -298,4 +298,47 @@ TEST_F_TIMEOUT(basic, echo_flood, 120)
 	free(out);
 }
 
+/*
+ * Detach, attach and re-address eth0 twenty times while the peer floods
+ * it with echoes (small and fragmented) and wrenping sends: no warning,
+ * and wren works afterwards.
+ */
+TEST_F_TIMEOUT(basic, reconfigure_under_traffic, 150)
+{
+	const char *g = wt_ifname(0, WT_GUEST);
+	struct wt_bg *f1, *f2, *wp;
+	char cidr[32];
+	int i;
+
+	snprintf(cidr, sizeof(cidr), "%s/%d", wt_ip(0, WT_GUEST),
+		 WT_PREFIXLEN);
+	f1 = wt_bg_start(WT_PEER_NS, "ping -f -w 40 %s", wt_ip(0, WT_GUEST));
+	f2 = wt_bg_start(WT_PEER_NS, "ping -f -s 3000 -w 40 %s",
+			 wt_ip(0, WT_GUEST));
+	wp = wt_bg_start(NULL, "wrenping -q -i 0.01 -w 40 %s",
+			 wt_ip(0, WT_PEER));
+	ASSERT_NE(NULL, f1);
+	ASSERT_NE(NULL, f2);
+	ASSERT_NE(NULL, wp);
+	wt_verbose = false;
+	for (i = 0; i < 20; i++) {
+		EXPECT_EQ(0, nt_run(NULL, "wrenctl link detach %s", g));
+		EXPECT_EQ(0, nt_run(NULL, "wrenctl link attach %s && "
+				    "wrenctl addr add %s dev %s", g, cidr, g));
+		if (i % 5 == 4)
+			EXPECT_EQ(0, nt_run(NULL, "wrenctl addr del %s dev %s "
+					    "&& wrenctl addr add %s dev %s",
+					    cidr, g, cidr, g));
+		wt_msleep(100);
+	}
+	wt_verbose = true;
+	wt_bg_free(f1);
+	wt_bg_free(f2);
+	wt_bg_free(wp);
+	EXPECT_EQ(0, wt_dmesg_count(WT_DMESG_BUG));
+	wt_msleep(500);
+	EXPECT_EQ(0, peer_ping(wt_ip(0, WT_GUEST), 2));
+	EXPECT_EQ(0, nt_wrenping(NULL, wt_ip(0, WT_PEER), 2));
+}
+
 TEST_HARNESS_MAIN

@@ -267,6 +267,38 @@ TEST_F(mod, unload_with_packets_in_qdisc)
 		ASSERT_EQ(0, load());
 }
 
+/*
+ * Unload while the peer floods wren with echoes, small and fragmented, so
+ * that packets are in flight in every layer when the module goes.
+ */
+TEST_F(mod, unload_under_flood)
+{
+	struct wt_bg *f1, *f2;
+	int err, tries, i;
+
+	ASSERT_EQ(0, nt_pair_up(0));
+	f1 = wt_bg_start(WT_PEER_NS, "ping -f -w 8 %s", wt_ip(0, WT_GUEST));
+	f2 = wt_bg_start(WT_PEER_NS, "ping -f -s 3000 -w 8 %s",
+			 wt_ip(0, WT_GUEST));
+	ASSERT_NE(NULL, f1);
+	ASSERT_NE(NULL, f2);
+	for (i = 0; i < 3; i++) {
+		wt_msleep(700);
+		err = unload(2000, &tries);
+		EXPECT_EQ(0, err) {
+			TH_LOG("delete_module under flood: %s", strerror(err));
+		}
+		if (err)
+			break;
+		ASSERT_EQ(0, load());
+		ASSERT_EQ(0, nt_pair_up(0));
+	}
+	wt_bg_free(f1);
+	wt_bg_free(f2);
+	EXPECT_EQ(0, wt_dmesg_count(WT_DMESG_BUG));
+	ASSERT_EQ(0, ensure_loaded());
+}
+
 TEST_F_TIMEOUT(mod, twenty_cycles, 300)
 {
 	struct wt_mem m0, m1;

@@ -286,4 +286,31 @@ TEST_F(ns, addresses_are_per_namespace)
 	nt_pair_down(0);
 }
 
+/*
+ * wtb goes away in the middle of a flood from wta (wrenping and
+ * fragmented UDP): wta's senders see errors at most, nothing breaks.
+ */
+TEST_F(ns, delete_peer_namespace_under_traffic)
+{
+	struct wt_bg *wp;
+	int i;
+
+	wp = wt_bg_start(NSA, "wrenping -q -i 0.01 -s 3000 -w 6 " ADDRB);
+	ASSERT_NE(NULL, wp);
+	memset(self->tx, 0x5a, 8000);
+	for (i = 0; i < 20; i++)
+		nt_sendto(self->a, AF_WREN, self->tx, 8000, ADDRB, PORTB);
+	close(self->b);
+	self->b = -1;
+	ASSERT_EQ(0, nt_run(NULL, "ip netns del " NSB));
+	for (i = 0; i < 20; i++)
+		nt_sendto(self->a, AF_WREN, self->tx, 8000, ADDRB, PORTB);
+	wt_bg_wait(wp, 10000);
+	wt_bg_free(wp);
+	wt_msleep(1000);
+	EXPECT_EQ(0, wt_dmesg_count(WT_DMESG_BUG));
+	EXPECT_EQ(0, nt_run(NSA, "wrenctl link show && "
+			    "cat /proc/net/wren/snmp >/dev/null"));
+}
+
 TEST_HARNESS_MAIN
