@@ -329,6 +329,7 @@ struct wren_tcp_sock {
 	struct list_head	acc_node;
 	u8			in_synq:1, in_accq:1, destroyed:1;
 	u8			ackq_queued;	/* on this CPU's ACK queue */
+	u8			rx_deferred;	/* WREN_TCP_DEFER_* */
 	struct list_head	ackq_node;
 
 	/* Route cached at connect; refreshed on loss and on PMTU change. */
@@ -485,6 +486,10 @@ void wren_tcp_sync_mss(struct sock *sk, u32 pmtu);
 int wren_tcp_route(struct sock *sk);
 void wren_tcp_queue_skb(struct sock *sk, struct sk_buff *skb);
 void wren_tcp_send_challenge_ack(struct sock *sk);
+/* Work a receive burst owes, done once at its end (tcp_output.c). */
+#define WREN_TCP_DEFER_ACK	0x01	/* send the ACK */
+#define WREN_TCP_DEFER_WAKE	0x02	/* wake the reader */
+void wren_tcp_defer(struct sock *sk, u8 what);
 void wren_tcp_ack_later(struct sock *sk);
 void wren_tcp_ackq_init(void);
 void wren_tcp_ackq_exit(void);

@@ -507,9 +507,10 @@ static int wren_tcp_ack(struct sock *sk, struct sk_buff *skb,
 
 /* ---- receiving data ------------------------------------------------------------------- */
 
+/* New data for the reader: one wakeup per receive burst. */
 void wren_tcp_data_ready(struct sock *sk)
 {
-	sk->sk_data_ready(sk);
+	wren_tcp_defer(sk, WREN_TCP_DEFER_WAKE);
 }
 
 void wren_tcp_ooo_purge(struct sock *sk)
@@ -1365,7 +1366,7 @@ void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 
 		if (mtu >= 68 && mtu < tp->pmtu && !sock_owned_by_user(sk)) {
 			wren_tcp_sync_mss(sk, max_t(u32, mtu, 576));
-			if (tp->packets_out) {
+			if (tp->packets_out && tp->cong) {
 				wren_tcp_enter_loss(sk);
 				wren_tcp_xmit_retransmit_queue(sk);
 			}

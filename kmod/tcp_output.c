@@ -822,30 +822,45 @@ static void wren_tcp_ackq_flush(struct tasklet_struct *t)
 				struct wren_tcp_sock, ackq_node);
 		struct sock *sk = &tp->ws.sk;
 
+		u8 what;
+
 		list_del_init(&tp->ackq_node);
 		bh_lock_sock(sk);
 		tp->ackq_queued = 0;
-		if (tp->ack_pending && sk->sk_state != TCP_CLOSE) {
+		what = tp->rx_deferred;
+		tp->rx_deferred = 0;
+		if ((what & WREN_TCP_DEFER_ACK) && tp->ack_pending &&
+		    sk->sk_state != TCP_CLOSE) {
 			if (!sock_owned_by_user(sk))
 				wren_tcp_send_ack(sk);
 			else
 				wren_tcp_send_delayed_ack(sk);
 		}
+		/* Waking needs no ownership of the socket. */
+		if ((what & WREN_TCP_DEFER_WAKE) && !sock_flag(sk, SOCK_DEAD))
+			sk->sk_data_ready(sk);
 		bh_unlock_sock(sk);
 		sock_put(sk);
 	}
 }
 
-/* The ACK owed now may go at the end of this receive burst. */
-void wren_tcp_ack_later(struct sock *sk)
+/*
+ * Do what (WREN_TCP_DEFER_*) at the end of this receive burst; outside
+ * softirq (backlog processing, timers run from release_sock) at once.
+ */
+void wren_tcp_defer(struct sock *sk, u8 what)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	struct wren_tcp_ackq *q;
 
 	if (!in_serving_softirq()) {
-		wren_tcp_send_ack(sk);
+		if (what & WREN_TCP_DEFER_ACK)
+			wren_tcp_send_ack(sk);
+		if (what & WREN_TCP_DEFER_WAKE)
+			sk->sk_data_ready(sk);
 		return;
 	}
+	tp->rx_deferred |= what;
 	if (tp->ackq_queued)
 		return;
 	q = this_cpu_ptr(&wren_tcp_ackq);
@@ -853,6 +868,12 @@ void wren_tcp_ack_later(struct sock *sk)
 	sock_hold(sk);
 	list_add_tail(&tp->ackq_node, &q->head);
 	tasklet_schedule(&q->tasklet);
+}
+
+/* The ACK owed now may go at the end of this receive burst. */
+void wren_tcp_ack_later(struct sock *sk)
+{
+	wren_tcp_defer(sk, WREN_TCP_DEFER_ACK);
 }
 
 void wren_tcp_ackq_init(void)
