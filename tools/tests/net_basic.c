@@ -198,6 +198,21 @@ TEST_F(basic, second_address_answers_from_itself)
 	EXPECT_EQ(0, peer_ping(wt_ip(0, WT_GUEST), 1));
 }
 
+/* Odd payload lengths, plain and fragmented: replies check out. */
+TEST_F(basic, odd_length_echoes)
+{
+	EXPECT_EQ(0, peer_ping(wt_ip(0, WT_GUEST), 1));
+	EXPECT_EQ(0, nt_run(WT_PEER_NS, "ping -q -c 1 -W 2 -s 1 %s && "
+			    "ping -q -c 1 -W 2 -s 57 %s && "
+			    "ping -q -c 1 -W 2 -s 1473 %s && "
+			    "ping -q -c 1 -W 2 -s 2999 %s",
+			    wt_ip(0, WT_GUEST), wt_ip(0, WT_GUEST),
+			    wt_ip(0, WT_GUEST), wt_ip(0, WT_GUEST)));
+	EXPECT_EQ(0, nt_run(NULL, "wrenping -q -c 1 -W 2 -s 1 %s && "
+			    "wrenping -q -c 1 -W 2 -s 2999 %s",
+			    wt_ip(0, WT_PEER), wt_ip(0, WT_PEER)));
+}
+
 /* A deleted address is not answered any more; the other one still is. */
 TEST_F(basic, deleted_address_not_answered)
 {

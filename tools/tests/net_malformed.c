@@ -535,6 +535,121 @@ TEST_F(bad, icmp_bad_checksum)
 	EXPECT_EQ(rep0, nt_mib(NULL, "Icmp", "OutEchoReps"));
 }
 
+/* 4 bytes of an 8-byte ICMP header. */
+TEST_F(bad, icmp_header_truncated)
+{
+	uint8_t *ip = self->f + NT_ETH_HLEN;
+
+	memset(self->f, 0, sizeof(self->f));
+	nt_eth(self->f, self->wmac, self->raw.mac, ETH_P_IP);
+	ip[NT_IP_HLEN] = ICMP_ECHO;
+	nt_ip(ip, NT_IP_HLEN + 4, 0x4247, 0, 64, IPPROTO_ICMP, self->saddr,
+	      self->daddr);
+	self->len = NT_ETH_HLEN + NT_IP_HLEN + 4;
+	EXPECT_EQ(0, DROPPED(false, "IcmpTruncated"));
+}
+
+/*
+ * An ICMP port unreachable from the peer about a datagram of the wren
+ * socket @c (connected to the peer, port 7555), quoting @qlen bytes of
+ * the original datagram, whose IP header claims @ihl.
+ */
+static void icmp_error_frame(FIXTURE_DATA(bad) *self, uint16_t cport,
+			     int ihl, size_t qlen)
+{
+	uint8_t *ip = self->f + NT_ETH_HLEN, *ic = ip + NT_IP_HLEN;
+	uint8_t *q = ic + 8;
+	struct iphdr *orig;
+	uint16_t c;
+
+	memset(self->f, 0, sizeof(self->f));
+	nt_eth(self->f, self->wmac, self->raw.mac, ETH_P_IP);
+	/* The original: wren:cport -> peer:7555, UDP, 8 bytes of data. */
+	orig = nt_ip(q, NT_IP_HLEN + NT_UDP_HLEN + 8, 0x1111, 0, 64,
+		     IPPROTO_UDP, self->daddr, self->saddr);
+	orig->ihl = ihl;
+	nt_ip_recsum(orig);
+	q[20] = cport >> 8;
+	q[21] = cport & 0xff;
+	q[22] = 7555 >> 8;
+	q[23] = 7555 & 0xff;
+	q[25] = 16;
+	ic[0] = ICMP_DEST_UNREACH;
+	ic[1] = ICMP_PORT_UNREACH;
+	c = nt_csum(ic, 8 + qlen);
+	memcpy(ic + 2, &c, 2);
+	nt_ip(ip, NT_IP_HLEN + 8 + qlen, 0x4248, 0, 64, IPPROTO_ICMP,
+	      self->saddr, self->daddr);
+	self->len = NT_ETH_HLEN + NT_IP_HLEN + 8 + qlen;
+}
+
+/* A connected wren socket to peer:7555; its port into *@port. */
+static int connected(FIXTURE_DATA(bad) *self, uint16_t *port)
+{
+	struct sockaddr_wren sw = nt_swren(wt_ip(0, WT_PEER), 7555);
+	socklen_t sl = sizeof(sw);
+	int c = nt_dgram(NULL, AF_WREN, 0, NULL, 0);
+
+	if (c < 0 || connect(c, (struct sockaddr *)&sw, sizeof(sw)) ||
+	    getsockname(c, (struct sockaddr *)&sw, &sl)) {
+		if (c >= 0)
+			close(c);
+		return -1;
+	}
+	*port = ntohs(sw.swren_port);
+	return c;
+}
+
+/* The control: a full quote reaches the socket as ECONNREFUSED. */
+TEST_F(bad, control_icmp_error_reaches_socket)
+{
+	uint16_t port;
+	int c = connected(self, &port);
+	char b;
+
+	ASSERT_LE(0, c);
+	icmp_error_frame(self, port, 5, NT_IP_HLEN + 8);
+	ASSERT_EQ(0, nt_raw_send(&self->raw, self->f, self->len));
+	wt_msleep(300);
+	EXPECT_EQ(-1, recv(c, &b, 1, MSG_DONTWAIT));
+	EXPECT_EQ(ECONNREFUSED, errno);
+	close(c);
+}
+
+/*
+ * Quotes too short for what they claim: the IP header alone, or an IHL of
+ * 15 with 28 bytes quoted.  Counted as a drop; the socket hears nothing.
+ */
+TEST_F(bad, icmp_error_short_quote)
+{
+	struct drops d0, d1;
+	long long sum = 0;
+	uint16_t port;
+	int c = connected(self, &port), i;
+	char b;
+
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, read_drops(&d0));
+	icmp_error_frame(self, port, 5, NT_IP_HLEN + 4);
+	ASSERT_EQ(0, nt_raw_send(&self->raw, self->f, self->len));
+	icmp_error_frame(self, port, 15, NT_IP_HLEN + 8);
+	ASSERT_EQ(0, nt_raw_send(&self->raw, self->f, self->len));
+	icmp_error_frame(self, port, 3, NT_IP_HLEN + 8);
+	ASSERT_EQ(0, nt_raw_send(&self->raw, self->f, self->len));
+	wt_msleep(500);
+	ASSERT_EQ(0, read_drops(&d1));
+	for (i = 0; i < d0.n && i < d1.n; i++) {
+		if (d1.v[i] != d0.v[i])
+			TH_LOG("%s: %lld -> %lld", d1.name[i], d0.v[i],
+			       d1.v[i]);
+		sum += d1.v[i] - d0.v[i];
+	}
+	EXPECT_EQ(3, sum);
+	EXPECT_EQ(-1, recv(c, &b, 1, MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	close(c);
+}
+
 /*
  * A fragment: IP header then @plen bytes at offset @off (bytes) of a
  * datagram (id 0x5150 + @id), MF as @more.
