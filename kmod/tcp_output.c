@@ -337,6 +337,9 @@ int wren_tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 	wren_tcp_csum(skb, tp->fl.saddr, tp->fl.daddr,
 		      tp->csum_ok || skb_is_gso(skb));
+	/* IP_TTL/IP_TOS may change after connect(). */
+	tp->fl.ttl = READ_ONCE(tp->ws.ttl);
+	tp->fl.tos = READ_ONCE(tp->ws.tos);
 	skb->priority = READ_ONCE(sk->sk_priority);
 	skb->mark = READ_ONCE(sk->sk_mark);
 	WREN_ADD(wn, Tcp, OutSegs, segs);

@@ -240,6 +240,30 @@ TEST_F(more, sndbuf_bound)
 	TH_LOG("queued %lld, SIOCOUTQ %d", queued, outq);
 }
 
+/* To one of our own addresses: through IP's loopback queue. */
+TEST_F(more, own_address)
+{
+	struct sockaddr_wren a = ws_addr(WS_WREN_IP, PORT + 6);
+	int l = wren_listener(PORT + 6, 4);
+	static char buf[1 << 20];
+	long long got = 0;
+	ssize_t n;
+
+	ASSERT_LE(0, l);
+	self->a = socket(AF_WREN, SOCK_STREAM, 0);
+	ASSERT_EQ(0, connect(self->a, (struct sockaddr *)&a, sizeof(a)))
+		TH_LOG("connect: %s", strerror(errno));
+	self->b = accept(l, NULL, NULL);
+	ASSERT_LE(0, self->b);
+	close(l);
+	memset(buf, 7, sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), write(self->a, buf, sizeof(buf)));
+	ASSERT_EQ(0, shutdown(self->a, SHUT_WR));
+	while ((n = read(self->b, buf, sizeof(buf))) > 0)
+		got += n;
+	EXPECT_EQ((long long)sizeof(buf), got);
+}
+
 /* Edge-triggered epoll: a wakeup for each new piece of data. */
 TEST_F(more, epoll_edge_triggered)
 {
