@@ -134,7 +134,7 @@ nt_runq(const char *ns, const char *fmt, ...)
 	return rc;
 }
 
-/* ---- wren configuration and counters --------------------------------------- */
+/* ---- wren configuration and counters ------------------------------------- */
 
 /*
  * Bring @dev in @ns up, attach wren to it and give it @cidr ("A.B.C.D/N",
@@ -196,7 +196,7 @@ static inline int nt_ifmac(const char *ns, const char *ifname, uint8_t mac[6])
 	return rc ? -1 : 0;
 }
 
-/* ---- Datagram sockets -------------------------------------------------------- */
+/* ---- Datagram sockets ---------------------------------------------------- */
 
 static inline uint32_t nt_addr(const char *dotted)
 {
@@ -313,7 +313,7 @@ static inline ssize_t nt_recvfrom(int fd, void *buf, size_t len, int flags,
 	return n;
 }
 
-/* ---- Frames built by hand ------------------------------------------------------ */
+/* ---- Frames built by hand ------------------------------------------------ */
 
 #define NT_ETH_HLEN	14
 #define NT_IP_HLEN	20
@@ -423,7 +423,7 @@ static inline size_t nt_udp(uint8_t *p, uint32_t saddr, uint32_t daddr,
 	return NT_UDP_HLEN + dlen;
 }
 
-/* ---- AF_PACKET ------------------------------------------------------------------- */
+/* ---- AF_PACKET ----------------------------------------------------------- */
 
 struct nt_raw {
 	int fd;
@@ -548,7 +548,7 @@ static inline ssize_t nt_raw_recv(struct nt_raw *r, void *buf, size_t len,
 	__v;								\
 })
 
-/* ---- The NIC pairs of the harness ---------------------------------------------- */
+/* ---- The NIC pairs of the harness ---------------------------------------- */
 
 /*
  * wren on eth<nic> with wt_ip(nic, WT_GUEST)/28, Linux on peer<nic> (netns
