@@ -258,6 +258,8 @@ TEST_F(frag, overlap_dropped)
 	ASSERT_EQ(0, send_frag(self, self->id + 3, pl, 32, len - 32, false));
 	wt_msleep(500);
 	EXPECT_TRUE(nothing_delivered(self));
+	/* Counted once for the datagram, not again for its last piece. */
+	EXPECT_EQ(ov0 + 1, nt_drop(NULL, "FragOverlap"));
 }
 
 /* A fragment that starts inside an earlier one and ends beyond it. */
