@@ -824,7 +824,9 @@ static int wren_tcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 		tcb->end_seq += copy;
 		WRITE_ONCE(tp->write_seq, tp->write_seq + copy);
 		copied += copy;
-		if (skb->len >= mss)
+		/* Push in GSO-sized runs; the rest goes at the end. */
+		if (skb->len >= mss &&
+		    tp->write_seq - tp->snd_nxt >= WREN_TCP_GSO_MAX)
 			wren_tcp_write_xmit(sk, 2);
 		continue;
 
