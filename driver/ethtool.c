@@ -201,6 +201,7 @@ static int we_get_coalesce(struct net_device *netdev,
 	struct we_adapter *a = netdev_priv(netdev);
 
 	ec->rx_coalesce_usecs = a->rx_usecs;
+	ec->use_adaptive_rx_coalesce = a->adaptive_rx;
 	return 0;
 }
 
@@ -217,14 +218,16 @@ static int we_set_coalesce(struct net_device *netdev,
 			   WE_RX_USECS_MAX, ec->rx_coalesce_usecs);
 		return -EINVAL;
 	}
-	a->rx_usecs = ec->rx_coalesce_usecs;
+	WRITE_ONCE(a->rx_usecs, ec->rx_coalesce_usecs);
+	WRITE_ONCE(a->adaptive_rx, !!ec->use_adaptive_rx_coalesce);
 	if (netif_running(netdev))
 		we_set_itr(a);
 	return 0;
 }
 
 static const struct ethtool_ops we_ethtool_ops = {
-	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS,
+	.supported_coalesce_params = ETHTOOL_COALESCE_RX_USECS |
+				     ETHTOOL_COALESCE_USE_ADAPTIVE_RX,
 	.get_drvinfo		= we_get_drvinfo,
 	.get_link		= we_get_link,
 	.get_link_ksettings	= we_get_link_ksettings,

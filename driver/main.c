@@ -23,6 +23,7 @@ unsigned int we_param_tx_ring = WE_RING_DEFAULT;
 unsigned int we_param_rx_ring = WE_RING_DEFAULT;
 unsigned int we_param_rx_usecs = WE_RX_USECS_DEFAULT;
 unsigned int we_param_copybreak = WE_COPYBREAK_DEFAULT;
+bool we_param_adaptive = true;
 
 static struct we_param we_p_tx_ring = {
 	&we_param_tx_ring, WE_RING_MIN, WE_RING_MAX, WE_RING_ALIGN,
@@ -77,6 +78,8 @@ module_param_cb(rx_ring, &we_param_ops, &we_p_rx_ring, 0444);
 MODULE_PARM_DESC(rx_ring, "RX descriptors per device (64..4096, multiple of 8; default 256)");
 module_param_cb(rx_usecs, &we_param_ops, &we_p_rx_usecs, 0444);
 MODULE_PARM_DESC(rx_usecs, "Minimum interrupt interval in microseconds, via ITR (0..10000; default 50)");
+module_param_named(adaptive_itr, we_param_adaptive, bool, 0444);
+MODULE_PARM_DESC(adaptive_itr, "Moderate bulk traffic to 250 us between interrupts (ethtool -C adaptive-rx; default on)");
 module_param_cb(copybreak, &we_param_ops, &we_p_copybreak, 0444);
 MODULE_PARM_DESC(copybreak, "Copy received frames up to this many bytes into a new buffer (0..1024; default 256)");
 
@@ -151,6 +154,7 @@ static int we_probe(struct pci_dev *pdev, const struct pci_device_id *ent)
 	a->tx_ring_count = we_param_tx_ring;
 	a->rx_ring_count = we_param_rx_ring;
 	a->rx_usecs = we_param_rx_usecs;
+	a->adaptive_rx = we_param_adaptive;
 	a->copybreak = we_param_copybreak;
 	spin_lock_init(&a->rx_mode_lock);
 	spin_lock_init(&a->stats_lock);

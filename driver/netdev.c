@@ -9,9 +9,43 @@
 
 #include "wren_e1000.h"
 
+static unsigned int we_itr_usecs(struct we_adapter *a, bool bulk)
+{
+	unsigned int usecs = READ_ONCE(a->rx_usecs);
+
+	if (bulk && READ_ONCE(a->adaptive_rx))
+		usecs = max_t(unsigned int, usecs, WE_BULK_USECS);
+	return usecs;
+}
+
+/* Program ITR from the settings (rtnl, or NAPI via we_adapt_itr). */
 void we_set_itr(struct we_adapter *a)
 {
-	we_wr32(a, WE_ITR, we_hw_rx_usecs_to_itr(a->rx_usecs));
+	we_wr32(a, WE_ITR,
+		we_hw_rx_usecs_to_itr(we_itr_usecs(a, READ_ONCE(a->itr_bulk))));
+}
+
+/*
+ * At the end of an interrupt's polling: classify the work it brought as
+ * bulk or light (with hysteresis between) and move ITR when the class
+ * changes.  Few interrupts matter under TCG, where each one is costly, and
+ * a light class keeps request/response latency low.  NAPI context.
+ */
+void we_adapt_itr(struct we_adapter *a)
+{
+	bool bulk = a->itr_bulk;
+
+	if (a->ep_bytes >= WE_BULK_BYTES || a->ep_pkts >= WE_BULK_PKTS)
+		bulk = true;
+	else if (a->ep_bytes < WE_LIGHT_BYTES && a->ep_pkts < WE_LIGHT_PKTS)
+		bulk = false;
+	a->ep_bytes = 0;
+	a->ep_pkts = 0;
+	if (bulk == a->itr_bulk)
+		return;
+	WRITE_ONCE(a->itr_bulk, bulk);
+	if (READ_ONCE(a->adaptive_rx))
+		we_set_itr(a);
 }
 
 static void we_irq_enable(struct we_adapter *a)
@@ -176,6 +210,9 @@ static void we_up(struct we_adapter *a)
 	we_tx_configure(a);
 	we_rx_configure(a);
 	we_rx_refill(a, false, true);
+	a->ep_bytes = 0;
+	a->ep_pkts = 0;
+	a->itr_bulk = false;
 	we_set_itr(a);
 
 	/* Filters, then one RCTL write that enables the receiver. */

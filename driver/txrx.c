@@ -156,6 +156,8 @@ static bool we_tx_clean(struct we_adapter *a, int budget)
 
 	WRITE_ONCE(r->next_to_clean, ntc);
 	netdev_completed_queue(netdev, frames, bytes);
+	a->ep_bytes += bytes;
+	a->ep_pkts += pkts;
 
 	u64_stats_update_begin(&a->tx_stats.syncp);
 	a->tx_stats.packets += pkts;
@@ -745,6 +747,8 @@ static int we_rx_clean(struct we_adapter *a, int budget)
 	if (cleaned || pkts < budget)
 		we_rx_refill(a, true, pkts < budget);
 
+	a->ep_bytes += bytes;
+	a->ep_pkts += pkts;
 	u64_stats_update_begin(&a->rx_stats.syncp);
 	a->rx_stats.packets += pkts;
 	a->rx_stats.bytes += bytes;
@@ -767,7 +771,9 @@ int we_poll(struct napi_struct *napi, int budget)
 	/* More work (or netpoll's zero budget): stay scheduled. */
 	if (!tx_done || done >= budget)
 		return budget;
-	if (napi_complete_done(napi, done))
+	if (napi_complete_done(napi, done)) {
+		we_adapt_itr(a);
 		we_wr32(a, WE_IMS, WE_IMS_ENABLE);
+	}
 	return done;
 }

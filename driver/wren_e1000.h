@@ -52,6 +52,16 @@
 /* Interrupt throttling: rx-usecs 0 (off) .. 10 ms; ITR counts 256 ns. */
 #define WE_RX_USECS_DEFAULT	50
 #define WE_RX_USECS_MAX		10000
+/*
+ * Adaptive moderation: an interrupt that brought at least this much work
+ * marks bulk traffic, which is then moderated to WE_BULK_USECS; one that
+ * brought less than the "light" amounts returns to rx_usecs.
+ */
+#define WE_BULK_USECS		250
+#define WE_BULK_BYTES		(24 * 1024)
+#define WE_BULK_PKTS		32
+#define WE_LIGHT_BYTES		(4 * 1024)
+#define WE_LIGHT_PKTS		8
 
 #define WE_WATCHDOG_PERIOD	(2 * HZ)
 #define WE_TX_TIMEOUT		(5 * HZ)
@@ -65,6 +75,7 @@ extern unsigned int we_param_tx_ring;
 extern unsigned int we_param_rx_ring;
 extern unsigned int we_param_rx_usecs;
 extern unsigned int we_param_copybreak;
+extern bool we_param_adaptive;
 
 /* One transmit descriptor's software state. */
 struct we_tx_buf {
@@ -167,7 +178,12 @@ struct we_adapter {
 
 	unsigned int tx_ring_count;	/* configured sizes (rtnl) */
 	unsigned int rx_ring_count;
-	unsigned int rx_usecs;		/* rtnl */
+	unsigned int rx_usecs;		/* rtnl; light-traffic interval */
+	bool adaptive_rx;		/* rtnl; raise ITR for bulk traffic */
+	/* NAPI only: work since the interrupt, and the current class. */
+	unsigned int ep_bytes;
+	unsigned int ep_pkts;
+	bool itr_bulk;
 	unsigned int copybreak;
 
 	spinlock_t rx_mode_lock;	/* rctl and MTA shadow */
@@ -239,6 +255,7 @@ void we_watchdog_task(struct work_struct *work);
 void we_reset_task(struct work_struct *work);
 int we_resize_rings(struct we_adapter *a, unsigned int tx, unsigned int rx);
 void we_set_itr(struct we_adapter *a);
+void we_adapt_itr(struct we_adapter *a);
 
 /* txrx.c */
 int we_ring_alloc(struct we_adapter *a, struct we_ring *r, unsigned int count,
