@@ -10,9 +10,10 @@
 #include "wren_e1000.h"
 
 /*
- * Module parameters.  Each is checked when set, so an out-of-range (or
- * unparsable) value makes the load fail with -EINVAL and a message naming
- * the limits; the module never runs with a bad value.
+ * Module parameters.  Each is checked when set, so an out-of-range value
+ * makes the load fail with -EINVAL and a message naming the limits (text
+ * that is no uint fails as the kernel's uint parser says: EINVAL or
+ * ERANGE); the module never runs with a bad value.
  */
 struct we_param {
 	unsigned int *val;
@@ -45,15 +46,22 @@ static int we_param_set(const char *val, const struct kernel_param *kp)
 {
 	const struct we_param *p = kp->arg;
 	unsigned int v;
+	int err;
 
-	if (kstrtouint(val, 0, &v) || v < p->min || v > p->max ||
-	    v % p->align) {
+	/* Not a number (EINVAL) or not a uint (ERANGE), as for any uint. */
+	err = kstrtouint(val, 0, &v);
+	if (err) {
+		pr_err(WE_DRV_NAME ": %s=%s is not a valid unsigned integer\n",
+		       kp->name, val);
+		return err;
+	}
+	if (v < p->min || v > p->max || v % p->align) {
 		if (p->align > 1)
-			pr_err(WE_DRV_NAME ": %s=%s is invalid: must be %u..%u and a multiple of %u\n",
-			       kp->name, val, p->min, p->max, p->align);
+			pr_err(WE_DRV_NAME ": %s=%u is invalid: must be %u..%u and a multiple of %u\n",
+			       kp->name, v, p->min, p->max, p->align);
 		else
-			pr_err(WE_DRV_NAME ": %s=%s is invalid: must be %u..%u\n",
-			       kp->name, val, p->min, p->max);
+			pr_err(WE_DRV_NAME ": %s=%u is invalid: must be %u..%u\n",
+			       kp->name, v, p->min, p->max);
 		return -EINVAL;
 	}
 	*p->val = v;
