@@ -1173,6 +1173,9 @@ static void wren_tcp_fill_info(struct sock *sk, struct wren_tcp_info *i)
 	i->unread_bytes = tp->rcv_nxt - tp->copied_seq;
 	if (tp->cong)
 		strscpy(i->cong, tp->cong->name, sizeof(i->cong));
+	i->snd_una = tp->snd_una;
+	i->snd_nxt = tp->snd_nxt;
+	i->rcv_nxt = tp->rcv_nxt;
 }
 
 /* Linux's struct tcp_info, the fields wren has. */

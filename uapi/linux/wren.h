@@ -84,6 +84,9 @@ struct wren_tcp_info {
 	__u32	notsent_bytes;
 	__u32	unread_bytes;
 	char	cong[16];	/* congestion control algorithm */
+	__u32	snd_una;	/* sequence numbers, for tests and debugging */
+	__u32	snd_nxt;
+	__u32	rcv_nxt;
 };
 
 /* ---- Generic netlink: family "wren" -------------------------------------- */
