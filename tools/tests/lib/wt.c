@@ -1000,11 +1000,20 @@ static bool wt_nics_present(void)
 
 int wt_driver_load(const char *params, char **msg)
 {
+	return wt_nic_driver_load(WT_DRIVER, params, msg);
+}
+
+int wt_nic_driver_load(const char *driver, const char *params, char **msg)
+{
 	char *out;
 	int rc, i, n = wt_env_nics();
 
-	out = wt_out("insmod %s/%s.ko %s 2>&1", WT_MODDIR, WT_DRIVER,
-		     params ? params : "");
+	if (!strcmp(driver, WT_DRIVER))
+		out = wt_out("insmod %s/%s.ko %s 2>&1", WT_MODDIR, driver,
+			     params ? params : "");
+	else
+		out = wt_out("modprobe %s %s 2>&1", driver,
+			     params ? params : "");
 	rc = wt_out_status;
 	if (msg)
 		*msg = out;

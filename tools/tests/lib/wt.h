@@ -287,6 +287,12 @@ int wt_module_unload(const char *name);
  */
 int wt_driver_load(const char *params, char **msg);
 #define WT_DRIVER	"wren_e1000"
+/*
+ * The same for any NIC driver: @driver "wren_e1000" is insmod'ed from
+ * WT_MODDIR, anything else (e.g. Linux's "e1000", as a control) is
+ * modprobe'd.
+ */
+int wt_nic_driver_load(const char *driver, const char *params, char **msg);
 
 /* Name of the interface whose MAC is @mac in the own namespace, into @buf. */
 int wt_ifname_by_mac(const char *mac, char *buf, size_t len);
