@@ -264,6 +264,22 @@ TEST_F(more, own_address)
 	EXPECT_EQ((long long)sizeof(buf), got);
 }
 
+/* Unreachable destinations: no route, and a host that never answers ARP. */
+TEST_F_TIMEOUT(more, unreachable, 60)
+{
+	struct sockaddr_wren nr = ws_addr(WS_NOROUTE_IP, 80);
+	struct sockaddr_wren dead = ws_addr(WS_DEAD_IP, 80);
+	int fd = socket(AF_WREN, SOCK_STREAM, 0);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, connect(fd, (struct sockaddr *)&nr, sizeof(nr)));
+	EXPECT_EQ(ENETUNREACH, errno);
+	EXPECT_EQ(-1, connect(fd, (struct sockaddr *)&dead, sizeof(dead)));
+	EXPECT_TRUE(errno == EHOSTUNREACH || errno == ETIMEDOUT)
+		TH_LOG("errno %d (%s)", errno, strerror(errno));
+	close(fd);
+}
+
 /* Edge-triggered epoll: a wakeup for each new piece of data. */
 TEST_F(more, epoll_edge_triggered)
 {
