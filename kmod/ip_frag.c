@@ -8,13 +8,17 @@
  * datagram (in the spirit of RFC 5722); an exact duplicate is dropped
  * alone.  Memory is bounded per namespace (WREN_FRAG_MEM_MAX of skb
  * truesize, WREN_FRAG_MAX_QUEUES queues, WREN_FRAG_MAX_FRAGS fragments a
- * datagram).  A datagram not complete after 30 s is discarded, with an ICMP
- * time exceeded (fragment reassembly) if its first fragment had arrived.
+ * datagram); when they are reached the oldest datagrams are given up to
+ * make room (FragMemLimit), so a flood of incomplete datagrams cannot keep
+ * new ones out for long.  A datagram not complete after 30 s is discarded,
+ * with an ICMP time exceeded (fragment reassembly) if its first fragment
+ * had arrived.
  *
  * Locking: t->lock (BH) guards the hash, every queue and the counters.
  * Queued fragments keep skb->data at their IP header and have skb->dev
- * cleared (the device may go away in 30 s); the datagram built on
- * completion takes the device of the fragment that completed it.
+ * cleared (the device may go away in 30 s).  A complete datagram is the
+ * first fragment with the others chained in its frag_list (no copy); it
+ * takes the device of the fragment that completed it.
  */
 #include <linux/ip.h>
 #include <linux/jhash.h>
@@ -40,6 +44,7 @@ struct wren_frag_cb {
 
 struct wren_frag_queue {
 	struct hlist_node	node;
+	struct list_head	lru;	/* t->lru: oldest first */
 	__be32			saddr, daddr;
 	__be16			id;
 	u8			proto;
@@ -59,6 +64,7 @@ struct wren_frag_table {
 	unsigned int		n_queues;
 	u32			seed;
 	struct wren_net		*wn;
+	struct list_head	lru;		/* queues, oldest first */
 	struct hlist_head	hash[WREN_FRAG_BUCKETS];
 };
 
@@ -89,8 +95,6 @@ static struct wren_frag_queue *wren_frag_create(struct wren_frag_table *t,
 {
 	struct wren_frag_queue *q;
 
-	if (t->n_queues >= WREN_FRAG_MAX_QUEUES)
-		return NULL;
 	q = kzalloc(sizeof(*q), GFP_ATOMIC);
 	if (!q)
 		return NULL;
@@ -101,6 +105,7 @@ static struct wren_frag_queue *wren_frag_create(struct wren_frag_table *t,
 	q->expires = jiffies + WREN_FRAG_TIMEOUT;
 	__skb_queue_head_init(&q->frags);
 	hlist_add_head(&q->node, &t->hash[wren_frag_hash(t, iph)]);
+	list_add_tail(&q->lru, &t->lru);
 	t->n_queues++;
 	if (!t->dead && !timer_pending(&t->timer))
 		mod_timer(&t->timer, jiffies + HZ);
@@ -112,13 +117,49 @@ static struct wren_frag_queue *wren_frag_create(struct wren_frag_table *t,
  * reasons count datagrams, not fragments: the caller counts the one reason
  * the datagram died of (with the fragment that killed it, if any).
  */
-static void wren_frag_kill(struct wren_frag_table *t, struct wren_frag_queue *q)
+static void wren_frag_unlink(struct wren_frag_table *t,
+			     struct wren_frag_queue *q)
 {
-	__skb_queue_purge(&q->frags);
 	t->mem -= q->truesize;
 	hlist_del(&q->node);
+	list_del(&q->lru);
 	t->n_queues--;
+}
+
+static void wren_frag_kill(struct wren_frag_table *t, struct wren_frag_queue *q)
+{
+	wren_frag_unlink(t, q);
+	__skb_queue_purge(&q->frags);
 	kfree(q);
+}
+
+static bool wren_frag_room(const struct wren_frag_table *t, bool new_queue,
+			   unsigned int truesize)
+{
+	return (!new_queue || t->n_queues < WREN_FRAG_MAX_QUEUES) &&
+	       t->mem + truesize <= WREN_FRAG_MEM_MAX;
+}
+
+/*
+ * Out of room: give up the oldest datagrams (never @keep) until a fragment
+ * of @truesize (and, with @new_queue, one more queue) fits.  Each counts
+ * once under FragMemLimit.  Whether it fits now.
+ */
+static bool wren_frag_evict(struct wren_frag_table *t, bool new_queue,
+			    unsigned int truesize, struct wren_frag_queue *keep)
+{
+	struct wren_frag_queue *q, *tmp;
+
+	list_for_each_entry_safe(q, tmp, &t->lru, lru) {
+		if (wren_frag_room(t, new_queue, truesize))
+			break;
+		if (q == keep)
+			continue;
+		WREN_INC(t->wn, Ip, ReasmFails);
+		WREN_DROP_COUNT(t->wn, FRAG_MEM);
+		wren_frag_kill(t, q);
+	}
+	return wren_frag_room(t, new_queue, truesize);
 }
 
 /* Where skb goes in q, or a reason to refuse it (dup: drop it alone). */
@@ -190,7 +231,7 @@ static int wren_frag_insert(struct wren_frag_table *t,
 		return reason;
 	}
 	if (skb_queue_len(&q->frags) >= WREN_FRAG_MAX_FRAGS ||
-	    t->mem + skb->truesize > WREN_FRAG_MEM_MAX)
+	    !wren_frag_evict(t, false, skb->truesize, q))
 		return WREN_DROP_FRAG_MEM;
 	*kill = false;
 	if (next)
@@ -209,40 +250,44 @@ static int wren_frag_insert(struct wren_frag_table *t,
 
 /* ---- completion ------------------------------------------------------------ */
 
-/* Build the datagram of a complete queue (first fragment at offset 0). */
-static struct sk_buff *wren_frag_build(struct wren_frag_queue *q,
-				       struct net_device *dev, u8 pkt_type)
+/*
+ * Join the fragments of a complete queue into one datagram, without
+ * copying: the first fragment (offset 0) keeps its header and the others,
+ * their headers pulled, follow in its frag_list in offset order.  The queue
+ * is left empty.  NULL (everything freed) when memory runs out.
+ */
+static struct sk_buff *wren_frag_join(struct wren_frag_queue *q,
+				      struct net_device *dev, u8 pkt_type)
 {
-	struct sk_buff *first = skb_peek(&q->frags), *f, *skb;
-	unsigned int ihl = ip_hdr(first)->ihl * 4;
+	struct sk_buff *head = __skb_dequeue(&q->frags), *f, **tail;
 	struct iphdr *iph;
 
-	skb = alloc_skb(LL_MAX_HEADER + ihl + q->end, GFP_ATOMIC);
-	if (!skb)
+	if (skb_unclone(head, GFP_ATOMIC)) {
+		kfree_skb(head);
+		__skb_queue_purge(&q->frags);
 		return NULL;
-	skb_reserve(skb, LL_MAX_HEADER);
-	skb_reset_network_header(skb);
-	skb_put(skb, ihl + q->end);
-	if (skb_copy_bits(first, 0, skb->data, ihl))
-		goto fail;
-	skb_queue_walk(&q->frags, f) {
-		unsigned int fihl = ip_hdr(f)->ihl * 4;
-
-		if (skb_copy_bits(f, fihl, skb->data + ihl +
-				  WREN_FRAG_CB(f)->offset, WREN_FRAG_CB(f)->len))
-			goto fail;
 	}
-	iph = ip_hdr(skb);
-	iph->tot_len = htons(ihl + q->end);
+	tail = &skb_shinfo(head)->frag_list;
+	while (*tail)
+		tail = &(*tail)->next;
+	while ((f = __skb_dequeue(&q->frags))) {
+		__skb_pull(f, ip_hdr(f)->ihl * 4);
+		*tail = f;
+		tail = &f->next;
+		head->len += f->len;
+		head->data_len += f->len;
+		head->truesize += f->truesize;
+	}
+	iph = ip_hdr(head);
+	iph->tot_len = htons(iph->ihl * 4 + q->end);
 	iph->frag_off = 0;
 	ip_send_check(iph);
-	skb->dev = dev;
-	skb->pkt_type = pkt_type;
-	skb->protocol = htons(ETH_P_IP);
-	return skb;
-fail:
-	kfree_skb(skb);
-	return NULL;
+	memset(head->cb, 0, sizeof(head->cb));
+	head->dev = dev;
+	head->pkt_type = pkt_type;
+	head->protocol = htons(ETH_P_IP);
+	head->ip_summed = CHECKSUM_NONE;
+	return head;
 }
 
 static int wren_frag_validate(const struct sk_buff *skb, unsigned int *off,
@@ -271,7 +316,7 @@ static struct wren_frag_queue *wren_frag_add(struct wren_frag_table *t,
 	struct wren_frag_queue *q = wren_frag_find(t, ip_hdr(skb));
 	bool kill;
 
-	if (!q)
+	if (!q && wren_frag_evict(t, true, skb->truesize, NULL))
 		q = wren_frag_create(t, ip_hdr(skb));
 	if (!q) {
 		*reason = WREN_DROP_FRAG_MEM;
@@ -287,9 +332,7 @@ static struct wren_frag_queue *wren_frag_add(struct wren_frag_table *t,
 	}
 	if (!q->have_last || q->meat != q->end)
 		return NULL;
-	hlist_del(&q->node);
-	t->n_queues--;
-	t->mem -= q->truesize;
+	wren_frag_unlink(t, q);
 	return q;
 }
 
@@ -299,7 +342,6 @@ struct sk_buff *wren_ip_defrag(struct wren_net *wn, struct sk_buff *skb)
 	struct net_device *dev = skb->dev;
 	u8 pkt_type = skb->pkt_type;
 	struct wren_frag_queue *q;
-	struct sk_buff *f;
 	unsigned int off, len;
 	int reason;
 	bool mf;
@@ -321,9 +363,7 @@ struct sk_buff *wren_ip_defrag(struct wren_net *wn, struct sk_buff *skb)
 		wren_drop(wn, skb, reason);
 	if (!q)
 		return NULL;
-	skb = wren_frag_build(q, dev, pkt_type);
-	while ((f = __skb_dequeue(&q->frags)))
-		consume_skb(f);
+	skb = wren_frag_join(q, dev, pkt_type);
 	kfree(q);
 	if (!skb) {
 		WREN_INC(wn, Ip, ReasmFails);
@@ -345,12 +385,10 @@ static void wren_frag_expire(struct wren_frag_table *t,
 
 	WREN_INC(t->wn, Ip, ReasmTimeout);
 	WREN_INC(t->wn, Ip, ReasmFails);
+	WREN_DROP_COUNT(t->wn, FRAG_TIMEOUT);
 	if (first && !WREN_FRAG_CB(first)->offset) {
-		/* Counted when dropped, after the ICMP error. */
 		__skb_unlink(first, &q->frags);
 		__skb_queue_tail(firsts, first);
-	} else {
-		WREN_DROP_COUNT(t->wn, FRAG_TIMEOUT);
 	}
 	wren_frag_kill(t, q);
 }
@@ -358,18 +396,18 @@ static void wren_frag_expire(struct wren_frag_table *t,
 static void wren_frag_timer(struct timer_list *tm)
 {
 	struct wren_frag_table *t = from_timer(t, tm, timer);
-	struct wren_frag_queue *q;
-	struct hlist_node *tmp;
+	struct wren_frag_queue *q, *tmp;
 	struct sk_buff_head firsts;
 	struct sk_buff *skb;
-	unsigned int b;
 
 	__skb_queue_head_init(&firsts);
 	spin_lock_bh(&t->lock);
-	for (b = 0; b < WREN_FRAG_BUCKETS; b++)
-		hlist_for_each_entry_safe(q, tmp, &t->hash[b], node)
-			if (time_after_eq(jiffies, q->expires))
-				wren_frag_expire(t, q, &firsts);
+	/* Oldest first: the first queue still in time ends the walk. */
+	list_for_each_entry_safe(q, tmp, &t->lru, lru) {
+		if (time_before(jiffies, q->expires))
+			break;
+		wren_frag_expire(t, q, &firsts);
+	}
 	if (t->n_queues && !t->dead)
 		mod_timer(&t->timer, jiffies + HZ);
 	spin_unlock_bh(&t->lock);
@@ -377,7 +415,7 @@ static void wren_frag_timer(struct timer_list *tm)
 	while ((skb = __skb_dequeue(&firsts))) {
 		__wren_icmp_send(t->wn, skb, ICMP_TIME_EXCEEDED,
 				 ICMP_EXC_FRAGTIME, 0);
-		wren_drop(t->wn, skb, WREN_DROP_FRAG_TIMEOUT);
+		kfree_skb(skb);		/* counted above, before the error */
 	}
 	rcu_read_unlock();
 }
@@ -464,6 +502,7 @@ int wren_frag_net_init(struct wren_net *wn)
 	if (!t)
 		return -ENOMEM;
 	spin_lock_init(&t->lock);
+	INIT_LIST_HEAD(&t->lru);
 	timer_setup(&t->timer, wren_frag_timer, 0);
 	t->seed = get_random_u32();
 	t->wn = wn;
@@ -474,18 +513,15 @@ int wren_frag_net_init(struct wren_net *wn)
 void wren_frag_net_exit(struct wren_net *wn)
 {
 	struct wren_frag_table *t = wn->frags;
-	struct wren_frag_queue *q;
-	struct hlist_node *tmp;
-	unsigned int b;
+	struct wren_frag_queue *q, *tmp;
 
 	spin_lock_bh(&t->lock);
 	t->dead = true;
 	spin_unlock_bh(&t->lock);
 	del_timer_sync(&t->timer);
 	spin_lock_bh(&t->lock);
-	for (b = 0; b < WREN_FRAG_BUCKETS; b++)
-		hlist_for_each_entry_safe(q, tmp, &t->hash[b], node)
-			wren_frag_kill(t, q);
+	list_for_each_entry_safe(q, tmp, &t->lru, lru)
+		wren_frag_kill(t, q);
 	spin_unlock_bh(&t->lock);
 	kfree(t);
 	wn->frags = NULL;
