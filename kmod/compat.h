@@ -30,7 +30,7 @@
  * parameter list and read the O_ flags with WREN_ACCEPT_FLAGS.
  */
 #include <linux/version.h>
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
 #define WREN_ACCEPT_ARGS	struct socket *sock, struct socket *newsock, \
 				struct proto_accept_arg *arg
 #define WREN_ACCEPT_FLAGS	(arg->flags)

@@ -138,7 +138,6 @@ int wren_tcp_set_msl(struct wren_net *wn, u32 msl_ms);
 unsigned int wren_tcp_curr_estab(struct wren_net *wn);
 /* socket(AF_WREN, SOCK_STREAM, 0 or IPPROTO_TCP) (tcp.c). */
 struct proto;
-struct proto_ops;
 extern struct proto wren_tcp_prot;
 extern const struct proto_ops wren_stream_ops;
 
