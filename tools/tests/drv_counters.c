@@ -49,6 +49,26 @@ static void ip_s_link(const char *ifname, struct cnt *c)
 	free(out);
 }
 
+/*
+ * Let the counters settle: a driver counts a sent frame when it reclaims
+ * the descriptor, which may be an interrupt after the send returned.
+ */
+static void settle(const char *ifname)
+{
+	long long tx = -2, rx = -2, t, r;
+	int i;
+
+	for (i = 0; i < 30; i++) {
+		t = wt_if_stat(ifname, "tx_packets");
+		r = wt_if_stat(ifname, "rx_packets");
+		if (t == tx && r == rx)
+			return;
+		tx = t;
+		rx = r;
+		wt_msleep(100);
+	}
+}
+
 static void take(const char *ifname, struct snap *s)
 {
 	static const char * const errs[] = {
@@ -60,6 +80,7 @@ static void take(const char *ifname, struct snap *s)
 	char *out;
 	size_t i;
 
+	settle(ifname);
 	ip_s_link(ifname, &s->ip);
 	s->sys.rx_packets = wt_if_stat(ifname, "rx_packets");
 	s->sys.tx_packets = wt_if_stat(ifname, "tx_packets");
@@ -234,8 +255,10 @@ TEST_F(counters, peer_agrees)
 	ASSERT_NE(NULL, out);
 	before = atoll(out);
 	free(out);
+	settle(self->ifname);
 	tx0 = wt_if_stat(self->ifname, "tx_packets");
 	udp_burst(_metadata, NULL, WT_PEER_NS, wt_ip(0, WT_PEER));
+	settle(self->ifname);
 	tx1 = wt_if_stat(self->ifname, "tx_packets");
 	out = wt_peer_out("cat /sys/class/net/%s/statistics/rx_packets",
 			  wt_ifname(0, WT_PEER));

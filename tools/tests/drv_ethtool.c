@@ -257,6 +257,16 @@ TEST_F_TIMEOUT(et, coalesce_applies, 120)
 	out = wt_out("ethtool -c %s", self->ifname);
 	EXPECT_EQ(50, wt_text_key(out, "rx-usecs"));
 	free(out);
+
+	/* Adaptive moderation off and on again, under a transfer each. */
+	ASSERT_EQ(0, wt_sh("ethtool -C %s adaptive-rx off", self->ifname));
+	EXPECT_EQ(0, wt_sh("ethtool -c %s | grep -q 'Adaptive RX: off'",
+			   self->ifname));
+	EXPECT_EQ(0, quick_check(2 * WT_MIB));
+	ASSERT_EQ(0, wt_sh("ethtool -C %s adaptive-rx on", self->ifname));
+	EXPECT_EQ(0, wt_sh("ethtool -c %s | grep -q 'Adaptive RX: on'",
+			   self->ifname));
+	EXPECT_EQ(0, quick_check(2 * WT_MIB));
 }
 
 /* ethtool @args must fail, and `ethtool @show` must read the same after. */

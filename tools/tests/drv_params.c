@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * drv_params: wren_e1000's module parameters (tx_ring, rx_ring: 64..4096,
- * multiples of 8; rx_usecs: 0..10000; copybreak: 0..1024).  Out-of-range
+ * multiples of 8; rx_usecs: 0..10000; copybreak: 0..1024; adaptive_itr:
+ * bool).  Out-of-range
  * values make insmod fail with EINVAL and leave no module and no NIC
  * behind; in-range values load and show in sysfs and ethtool.  The test
  * reloads the driver and leaves it loaded with its defaults.
@@ -78,6 +79,7 @@ TEST_F_TIMEOUT(params, rx_usecs_and_copybreak_out_of_range, 120)
 	bad(_metadata, "copybreak=1025");
 	bad(_metadata, "copybreak=99999999");
 	bad(_metadata, "copybreak=abc");
+	bad(_metadata, "adaptive_itr=2");	/* a bool */
 }
 
 /* In-range values at both ends load, and are what the driver uses. */
@@ -113,7 +115,8 @@ TEST_F_TIMEOUT(params, limits_accepted_and_applied, 180)
 	ASSERT_EQ(0, wt_module_unload(WT_DRIVER));
 
 	ASSERT_EQ(0, wt_driver_load("tx_ring=4096 rx_ring=64 rx_usecs=10000 "
-				    "copybreak=1024", NULL));
+				    "copybreak=1024 adaptive_itr=0", NULL));
+	EXPECT_EQ(0, wt_sh("ethtool -c eth0 | grep -q 'Adaptive RX: off'"));
 	text = wt_out("ethtool -g eth0 | sed -n '/Current/,$p'");
 	EXPECT_EQ(64, wt_text_key(text, "RX"));
 	EXPECT_EQ(4096, wt_text_key(text, "TX"));

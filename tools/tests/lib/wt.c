@@ -760,8 +760,9 @@ struct wt_bg *wt_xfer_recv_start(struct wt_xfer *x)
 		 getpid(), x->port);
 	unlink(wt_ready_path);
 	bg = wt_bg_start(x->recv_ns, "exec wt-xfer recv --once --timeout %d "
-			 "--ready %s %s %d", timeout_s + 5, wt_ready_path,
-			 x->opts ? x->opts : "", x->port);
+			 "--ready %s %s %s %d", timeout_s + 5, wt_ready_path,
+			 x->opts ? x->opts : "",
+			 x->recv_opts ? x->recv_opts : "", x->port);
 	if (!bg)
 		return NULL;
 	if (!WT_WAIT(10000, access(wt_ready_path, F_OK) == 0)) {
@@ -778,15 +779,17 @@ struct wt_bg *wt_xfer_recv_start(struct wt_xfer *x)
 struct wt_bg *wt_xfer_send_start(struct wt_xfer *x)
 {
 	int timeout_s = (x->timeout_ms ? x->timeout_ms : 120000) / 1000;
-	bool udp = x->opts && strstr(x->opts, "--udp");
+	const char *so = x->send_opts ? x->send_opts : "";
+	bool udp = (x->opts && strstr(x->opts, "--udp")) || strstr(so, "--udp");
 
 	if (udp)
 		return wt_bg_start(x->send_ns, "exec wt-xfer send --timeout %d "
-				   "%s %s %d", timeout_s + 5, x->opts,
+				   "%s %s %s %d", timeout_s + 5,
+				   x->opts ? x->opts : "", so,
 				   x->host, x->port);
 	return wt_bg_start(x->send_ns, "exec wt-xfer send --timeout %d %s %s "
-			   "%d %lld", timeout_s + 5, x->opts ? x->opts : "",
-			   x->host, x->port, x->bytes);
+			   "%s %d %lld", timeout_s + 5, x->opts ? x->opts : "",
+			   so, x->host, x->port, x->bytes);
 }
 
 int wt_xfer_finish(struct wt_xfer *x, struct wt_bg *rcv, struct wt_bg *snd)

@@ -211,6 +211,9 @@ struct wt_xfer {
 	int port;
 	long long bytes;		/* TCP; ignored with --udp */
 	const char *opts;
+	/* Extra options for one end only, e.g. "--family wren" on one side
+	 * of a transfer between wren and Linux's stack. */
+	const char *send_opts, *recv_opts;
 	int timeout_ms;			/* 0: 120 s */
 	struct wt_xfer_end snd, rcv;
 };
