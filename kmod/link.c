@@ -84,7 +84,8 @@ static void wren_link_deliver(struct wren_iface *ifc, struct sk_buff *skb)
 	 * A frame from a local Linux sender over veth may still carry a
 	 * partial checksum; finish it, since wren checks checksums in software.
 	 */
-	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
+	if (skb->ip_summed == CHECKSUM_PARTIAL && !skb_is_gso(skb) &&
+	    skb_checksum_help(skb)) {
 		wren_drop(ifc->wn, skb, WREN_DROP_NOMEM);
 		return;
 	}
@@ -110,6 +111,20 @@ static void wren_link_rcv_gso(struct wren_iface *ifc, struct sk_buff *skb)
 		skb_reset_network_header(skb);
 		wren_link_deliver(ifc, skb);
 	}
+}
+
+/*
+ * TCP takes GRO'd (and local GSO) TCP super-packets whole, as Linux's TCP
+ * does: their checksums are already verified (or partial from a local
+ * sender), and one big segment costs the stack one traversal.
+ */
+static bool wren_link_gso_whole(const struct sk_buff *skb)
+{
+	unsigned int t = skb_shinfo(skb)->gso_type;
+
+	return (t & SKB_GSO_TCPV4) &&
+	       !(t & ~(SKB_GSO_TCPV4 | SKB_GSO_TCP_FIXEDID | SKB_GSO_DODGY |
+		       SKB_GSO_TCP_ECN));
 }
 
 static bool wren_link_wants(const struct sk_buff *skb)
@@ -145,7 +160,7 @@ static rx_handler_result_t wren_link_rx(struct sk_buff **pskb)
 		return RX_HANDLER_CONSUMED;
 	}
 	wren_link_count(ifc, true, skb->len + ETH_HLEN);
-	if (skb_is_gso(skb))
+	if (skb_is_gso(skb) && !wren_link_gso_whole(skb))
 		wren_link_rcv_gso(ifc, skb);
 	else
 		wren_link_deliver(ifc, skb);

@@ -707,8 +707,14 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	if (skb->len > tp->rcv_mss)
-		tp->rcv_mss = min_t(u32, skb->len, tp->advmss);
+	{
+		/* A GRO super-packet: its segments' size. */
+		u32 seg = skb_is_gso(skb) ? skb_shinfo(skb)->gso_size :
+			  skb->len;
+
+		if (seg > tp->rcv_mss)
+			tp->rcv_mss = min_t(u32, seg, tp->advmss);
+	}
 
 	if (!wren_after(tcb->end_seq, tp->rcv_nxt)) {
 		/* A duplicate: ACK at once (the peer may have missed it). */
