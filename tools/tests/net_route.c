@@ -91,7 +91,8 @@ static int where(FIXTURE_DATA(route) *self, const char *dst)
 			n = nt_raw_recv(&self->cap[i], f, sizeof(f), 50);
 			if (n <= 0 || !is_ours(f, n, daddr, tag))
 				continue;
-			if (memcmp(f, self->cap[i].mac, 6))
+			if (memcmp(f, self->cap[i].mac, 6) &&
+			    (daddr != 0xffffffff || f[0] != 0xff))
 				nt_diag("%s: frame for %02x:..:%02x, not %s's\n",
 					dst, f[0], f[5],
 					wt_ifname(i, WT_PEER));
@@ -247,6 +248,31 @@ TEST_F(route, detach_removes_routes)
 	ASSERT_EQ(0, nt_pair_up(1));
 	EXPECT_EQ(1, where(self, GW1));
 	EXPECT_EQ(-1, where(self, "198.51.100.10"));
+}
+
+/*
+ * Limited broadcast (255.255.255.255) leaves by the socket's bound device,
+ * else by the device of the route covering it, else by the first device
+ * that is up -- and only by one of them.
+ */
+TEST_F(route, limited_broadcast_device)
+{
+	int one = 1;
+
+	SKIPPED();
+	ASSERT_EQ(0, setsockopt(self->w, SOL_SOCKET, SO_BROADCAST, &one,
+				sizeof(one)));
+	EXPECT_LE(0, where(self, "255.255.255.255"));
+	EXPECT_GE(1, where(self, "255.255.255.255"));
+	ASSERT_EQ(0, nt_run(NULL, "wrenctl route add default via " GW1));
+	EXPECT_EQ(1, where(self, "255.255.255.255"));
+	ASSERT_EQ(0, nt_run(NULL, "wrenctl route del default via " GW1));
+	ASSERT_EQ(0, nt_run(NULL, "wrenctl route add default via " GW0));
+	EXPECT_EQ(0, where(self, "255.255.255.255"));
+	ASSERT_EQ(0, setsockopt(self->w, SOL_SOCKET, SO_BINDTODEVICE,
+				wt_ifname(1, WT_GUEST),
+				strlen(wt_ifname(1, WT_GUEST))));
+	EXPECT_EQ(1, where(self, "255.255.255.255"));
 }
 
 TEST_HARNESS_MAIN
