@@ -224,10 +224,14 @@ struct wt_xfer {
  */
 int wt_xfer_run(struct wt_xfer *x);
 
-/* Start the receiving end alone (for traffic that runs while a test acts),
- * returning the running receiver; then wt_xfer_finish() starts nothing and
- * collects both ends of a transfer whose sender @snd was started with
- * wt_bg_start().  Most tests need only wt_xfer_run(). */
+/*
+ * wt_xfer_run() in steps, for traffic that flows while the test acts:
+ * wt_xfer_recv_start() starts the receiver and waits until it listens;
+ * wt_xfer_send_start() starts the sender (or start one of your own with
+ * wt_bg_start()); wt_xfer_finish() waits for both, parses, checks as
+ * wt_xfer_run() does and frees both.  Several transfers may run at once
+ * on different ports.
+ */
 struct wt_bg *wt_xfer_recv_start(struct wt_xfer *x);
 struct wt_bg *wt_xfer_send_start(struct wt_xfer *x);
 int wt_xfer_finish(struct wt_xfer *x, struct wt_bg *rcv, struct wt_bg *snd);
