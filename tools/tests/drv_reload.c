@@ -20,9 +20,15 @@
 #define RELOAD_WARMUP	5
 #define CONTROL_CYCLES	25	/* of e1000, warm-up included */
 #define CONTROL_DRIVER	"e1000"
-/* Allowed growth over the measured cycles, in KiB. */
+/*
+ * Allowed growth over the measured cycles, in KiB.  Slab is the precise
+ * detector (every skb, ring bookkeeping and netdev lives there).  MemFree
+ * was seen to swing by +22/-10 MiB between two boots of the same build, with
+ * either driver, so its slack only catches page-sized leaks of every cycle:
+ * losing the 512 KiB of RX buffers per cycle would cost 22 MiB here.
+ */
 #define RELOAD_SLAB_SLACK	(3 * 1024)
-#define RELOAD_FREE_SLACK	(4 * 1024)
+#define RELOAD_FREE_SLACK	(16 * 1024)
 
 FIXTURE(reload) {
 	int bugs_before;
