@@ -842,7 +842,6 @@ static int wren_tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 	if (flags & WREN_TCPHDR_RST) {
 		if (flags & WREN_TCPHDR_ACK) {
 			WRITE_ONCE(sk->sk_err, ECONNREFUSED);
-			WREN_INC(tp->tbl->wn, Tcp, AttemptFails);
 			sk_error_report(sk);
 			wren_tcp_done(sk);
 		}
@@ -1388,9 +1387,8 @@ void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 			goto out;
 		}
 		WRITE_ONCE(sk->sk_err, err);
-		WREN_INC(tp->tbl->wn, Tcp, AttemptFails);
 		sk_error_report(sk);
-		wren_tcp_done(sk);
+		wren_tcp_done(sk);	/* counts AttemptFails */
 	} else {
 		WRITE_ONCE(sk->sk_err_soft, err);
 	}

@@ -78,9 +78,7 @@ static void wren_tcp_retransmit_timer(struct sock *sk)
 			wren_tcp_child_drop(sk);
 			return;
 		}
-		if (sk->sk_state == TCP_SYN_SENT)
-			WREN_INC(tp->tbl->wn, Tcp, AttemptFails);
-		wren_tcp_write_err(sk);
+		wren_tcp_write_err(sk);	/* wren_tcp_done() counts */
 		return;
 	}
 
