@@ -6,6 +6,11 @@
  *   wt-xfer recv [OPTIONS] PORT                TCP: receive until EOF
  *   wt-xfer send --udp SIZE COUNT HOST PORT    UDP: COUNT datagrams of SIZE
  *   wt-xfer recv --udp SIZE COUNT PORT         UDP: up to COUNT datagrams
+ *   wt-xfer rr [OPTIONS] HOST PORT SECONDS     TCP: 1-byte request/response
+ *   wt-xfer rr-server [OPTIONS] PORT           TCP: answer rr, byte by byte
+ *   wt-xfer crr [OPTIONS] HOST PORT SECONDS    TCP: connect, 1-byte
+ *                                              exchange, close; repeat
+ *   wt-xfer crr-server [OPTIONS] PORT          TCP: answer crr
  *
  * The payload is the pattern of wt_pattern.h.  Each end prints one line a
  * transfer on stdout, "bytes=N sha256=HEX" followed by more key=value
@@ -19,6 +24,14 @@
  * Exit status: 0 done; 1 network or system error; 2 usage; 3 the content
  * did not match the pattern (or UDP datagrams were bad, missing, reordered);
  * 4 --timeout expired.
+ *
+ * rr and crr (benchmarks, latency-bound): the client runs for SECONDS and
+ * prints "transactions=N secs=S rate=X/s".  In rr one connection carries
+ * one byte each way per transaction, the next request waiting for the
+ * answer.  In crr each transaction is a new connection: connect, send one
+ * byte, read the answer, then read the server's close and close.  Both
+ * ends set TCP_NODELAY.  The servers handle one connection at a time and
+ * run until killed (rr-server: with --once, until its first client ends).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -93,6 +106,8 @@ static void usage(void)
 	fprintf(stderr,
 "usage: wt-xfer send [OPTIONS] HOST PORT BYTES\n"
 "       wt-xfer recv [OPTIONS] PORT\n"
+"       wt-xfer rr|crr [OPTIONS] HOST PORT SECONDS\n"
+"       wt-xfer rr-server|crr-server [OPTIONS] PORT\n"
 "options:\n"
 "  --family inet|wren  address family (default inet; wren = AF_WREN)\n"
 "  --udp SIZE COUNT    UDP: COUNT datagrams of SIZE bytes (no BYTES)\n"
@@ -107,7 +122,8 @@ static void usage(void)
 "  --pps N             UDP send: at most N datagrams a second\n"
 "  --connect-wait SECS send: retry a refused connect this long (default 10)\n"
 "  --sockbuf BYTES     set SO_SNDBUF/SO_RCVBUF\n"
-"output: bytes=N sha256=HEX ... (one line a transfer)\n");
+"output: bytes=N sha256=HEX ... (one line a transfer);\n"
+"        rr, crr: transactions=N secs=S rate=X/s\n");
 	exit(2);
 }
 
@@ -564,6 +580,120 @@ static int udp_recv(int port)
 	return ok ? 0 : 3;
 }
 
+/* ---- rr / crr: 1-byte transactions ----------------------------------- */
+
+static void set_nodelay(int fd)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+/* Read or write exactly one byte; 1 done, 0 EOF, -1 error. */
+static int rr_io(int fd, bool wr)
+{
+	char c = 'x';
+	ssize_t n;
+
+	for (;;) {
+		n = wr ? write(fd, &c, 1) : read(fd, &c, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n < 0 ? -1 : (int)n;
+	}
+}
+
+static void rr_result(long long n, double t0)
+{
+	double secs = now() - t0;
+
+	if (secs <= 0)
+		secs = 1e-9;
+	printf("transactions=%lld secs=%.3f rate=%.1f/s\n", n, secs, n / secs);
+	fflush(stdout);
+}
+
+static int rr_client(const char *host, int port, double secs)
+{
+	long long n = 0;
+	double t0, end;
+	int fd;
+
+	fd = do_connect(SOCK_STREAM, host, port);
+	set_nodelay(fd);
+	t0 = now();
+	end = t0 + secs;
+	do {
+		if (rr_io(fd, true) != 1 || rr_io(fd, false) != 1) {
+			fprintf(stderr, "wt-xfer: rr transaction %lld: %s\n",
+				n, errno ? strerror(errno) : "EOF");
+			return 1;
+		}
+		n++;
+	} while ((n & 15) || now() < end);
+	rr_result(n, t0);
+	close(fd);
+	return 0;
+}
+
+static int crr_client(const char *host, int port, double secs)
+{
+	union xf_addr a;
+	socklen_t alen = make_addr(&a, host, port);
+	long long n = 0;
+	double t0, end;
+	char c;
+	int fd;
+
+	t0 = now();
+	end = t0 + secs;
+	do {
+		fd = make_socket(SOCK_STREAM);
+		set_nodelay(fd);
+		errno = 0;
+		if (connect(fd, &a.sa, alen) < 0 || rr_io(fd, true) != 1 ||
+		    rr_io(fd, false) != 1 || read(fd, &c, 1) != 0) {
+			fprintf(stderr, "wt-xfer: crr transaction %lld: %s\n",
+				n, errno ? strerror(errno) : "unexpected data");
+			return 1;
+		}
+		close(fd);
+		n++;
+	} while (now() < end);
+	rr_result(n, t0);
+	return 0;
+}
+
+/* rr-server and crr-server: one connection at a time. */
+static int rr_server(int port, bool crr)
+{
+	int lfd = listen_socket(SOCK_STREAM, port), fd;
+
+	for (;;) {
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			perror("wt-xfer: accept");
+			return 1;
+		}
+		set_nodelay(fd);
+		if (crr) {
+			/* Request, answer, close: the server closes first. */
+			if (rr_io(fd, false) == 1)
+				rr_io(fd, true);
+		} else {
+			while (rr_io(fd, false) == 1 && rr_io(fd, true) == 1)
+				;
+		}
+		close(fd);
+		if (opt.once)
+			break;
+	}
+	close(lfd);
+	return 0;
+}
+
 enum {
 	OPT_FAMILY = 256, OPT_UDP, OPT_ONCE, OPT_TIMEOUT, OPT_IDLE,
 	OPT_READY, OPT_BIND, OPT_SEED, OPT_NOHASH, OPT_CHUNK, OPT_PPS,
@@ -682,6 +812,25 @@ int main(int argc, char **argv)
 			usage();
 		port = parse_num(argv[0], "port");
 		return opt.udp ? udp_recv(port) : tcp_recv(port);
+	}
+	if (!strcmp(mode, "rr") || !strcmp(mode, "crr")) {
+		double secs;
+
+		if (argc != 3)
+			usage();
+		port = parse_num(argv[1], "port");
+		secs = atof(argv[2]);
+		if (secs <= 0)
+			usage();
+		if (mode[0] == 'c')
+			return crr_client(argv[0], port, secs);
+		return rr_client(argv[0], port, secs);
+	}
+	if (!strcmp(mode, "rr-server") || !strcmp(mode, "crr-server")) {
+		if (argc != 1)
+			usage();
+		port = parse_num(argv[0], "port");
+		return rr_server(port, mode[0] == 'c');
 	}
 	usage();
 	return 2;
