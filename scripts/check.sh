@@ -47,20 +47,39 @@ count_boot() {	# $1 = boot name, $2 = qemu.sh exit status
 	echo "== boot $boot: $p passed, $f failed, $s skipped (logs: $BUILD/logs/$boot/)"
 }
 
+# Boots run WREN_CHECK_JOBS at a time (default 2: one per core); results are
+# printed and counted in boots.list order.
+jobs=${WREN_CHECK_JOBS:-2}
 want=" $* "
 start=$SECONDS
+names=()
+run_boot() {	# name nics tests timeout
+	local rc=0
+	scripts/qemu.sh --name "$1" --nics "$2" --tests "$3" \
+		--timeout "${4:-600}" --quiet > /dev/null 2> "$BUILD/logs/$1.stderr" || rc=$?
+	echo $rc > "$BUILD/logs/$1.rc"
+}
+mkdir -p "$BUILD/logs"
 while IFS='|' read -r name nics tests timeout; do
 	name=$(echo "$name" | xargs); nics=$(echo "$nics" | xargs)
 	tests=$(echo "$tests" | xargs); timeout=$(echo "$timeout" | xargs)
 	case "$name" in ""|"#"*) continue ;; esac
 	[ $# -gt 0 ] && [ "${want/ $name /}" = "$want" ] && continue
-	echo "== boot $name: nics $nics; tests: $tests"
-	scripts/qemu.sh --name "$name" --nics "$nics" --tests "$tests" \
-		--timeout "${timeout:-600}" --quiet
-	rc=$?
-	tr -d '\r' < "$BUILD/logs/$name/tests.log" | grep -av '^# init:' || true
-	count_boot "$name" $rc
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+	echo "== boot $name started: nics $nics; tests: $tests"
+	rm -f "$BUILD/logs/$name.rc"
+	run_boot "$name" "$nics" "$tests" "$timeout" &
+	names+=("$name")
 done < "$list"
+wait
+
+for name in "${names[@]}"; do
+	echo
+	echo "== boot $name"
+	tr -d '\r' < "$BUILD/logs/$name/tests.log" | grep -av '^# init:' || true
+	cat "$BUILD/logs/$name.stderr" 2>/dev/null
+	count_boot "$name" "$(cat "$BUILD/logs/$name.rc" 2>/dev/null || echo 1)"
+done
 
 echo
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
