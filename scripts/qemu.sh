@@ -120,7 +120,7 @@ fi
 # Wait for the guest to power off; show test output as it comes.
 tailpid=
 if [ "$quiet" = 0 ]; then
-	tail -n +1 -F "$logs/tests.log" 2>/dev/null | tr -d '\r' &
+	tail -n +1 -s 0.2 -F "$logs/tests.log" 2>/dev/null &
 	tailpid=$!
 fi
 rc=0
@@ -135,7 +135,7 @@ while kill -0 $qpid 2>/dev/null; do
 	sleep 1
 done
 [ $rc -eq 0 ] && { wait $qpid || rc=$?; }
-sleep 0.3
+sleep 0.8
 [ -z "$tailpid" ] || kill "$tailpid" 2>/dev/null || true
 grep -v 'is not connected to host network' "$logs/qemu.err" >&2 || true
 exit $rc

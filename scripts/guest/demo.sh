@@ -36,8 +36,26 @@ if [ -d /proc/net/wren ] && command -v wrenctl >/dev/null; then
 	say "the peer's Linux pings wren"
 	run ip netns exec peer ping -c 3 -i 0.2 192.0.2.1
 	run wrenctl arp show
-	run cat /proc/net/wren/snmp
-	command -v wrenstat >/dev/null && run wrenstat -a -n
+
+	say "TCP over wren: a wren client sends 16 MiB to Linux in the peer namespace"
+	rm -f /tmp/ready
+	ip netns exec peer wt-xfer recv --once --ready /tmp/ready 5002 > /tmp/recv2.txt &
+	while [ ! -e /tmp/ready ]; do sleep 0.1; done
+	run wt-xfer send --family wren 192.0.2.2 5002 16777216
+	wait
+	printf 'peer received: %s\n' "$(cat /tmp/recv2.txt)"
+
+	say "a socket is control information in wren's memory: wrenstat shows it"
+	rm -f /tmp/ready
+	wt-xfer recv --family wren --once --ready /tmp/ready 5003 > /dev/null &
+	while [ ! -e /tmp/ready ]; do sleep 0.1; done
+	run wrenstat -t -a -n
+	ip netns exec peer sh -c 'sleep 3 | socat - TCP:192.0.2.1:5003' &
+	sleep 1.5
+	run wrenstat -t -a -n
+	run cat /proc/net/wren/tcp
+	wait
+	run wrenstat -s
 	wrenctl link detach eth0
 fi
 say "done"
