@@ -12,93 +12,127 @@
 #include <linux/percpu.h>
 #include <linux/skbuff.h>
 
-/* X(group, Name): the group and field names printed in /proc/net/wren/snmp */
-#define WREN_MIB_LIST(X)						\
-	X(Ip, InReceives) X(Ip, InHdrErrors) X(Ip, InAddrErrors)	\
-	X(Ip, InUnknownProtos) X(Ip, InDiscards) X(Ip, InDelivers)	\
-	X(Ip, OutRequests) X(Ip, OutDiscards) X(Ip, OutNoRoutes)	\
-	X(Ip, ReasmTimeout) X(Ip, ReasmReqds) X(Ip, ReasmOKs)		\
-	X(Ip, ReasmFails) X(Ip, FragOKs) X(Ip, FragFails)		\
-	X(Ip, FragCreates)						\
-	X(Icmp, InMsgs) X(Icmp, InErrors) X(Icmp, InCsumErrors)		\
-	X(Icmp, InDestUnreachs) X(Icmp, InTimeExcds) X(Icmp, InParmProbs) \
-	X(Icmp, InEchos) X(Icmp, InEchoReps)				\
-	X(Icmp, OutMsgs) X(Icmp, OutErrors) X(Icmp, OutRateLimited)	\
-	X(Icmp, OutDestUnreachs) X(Icmp, OutTimeExcds)			\
-	X(Icmp, OutParmProbs) X(Icmp, OutEchos) X(Icmp, OutEchoReps)	\
-	X(Tcp, ActiveOpens) X(Tcp, PassiveOpens) X(Tcp, AttemptFails)	\
-	X(Tcp, EstabResets) X(Tcp, InSegs) X(Tcp, OutSegs)		\
-	X(Tcp, RetransSegs) X(Tcp, InErrs) X(Tcp, OutRsts)		\
-	X(Tcp, InCsumErrors)						\
-	X(Udp, InDatagrams) X(Udp, NoPorts) X(Udp, InErrors)		\
-	X(Udp, OutDatagrams) X(Udp, RcvbufErrors) X(Udp, SndbufErrors)	\
-	X(Udp, InCsumErrors) X(Udp, IgnoredMulti) X(Udp, MemErrors)
+/*
+ * The counters, named group_Field after what /proc/net/wren/snmp prints
+ * ("Ip: ... InReceives ..."); mib.c holds the printed names.  Add a
+ * counter here and in mib.c together.
+ */
+enum wren_mib_field {
+	WREN_MIB_group_Name,
+	WREN_MIB_Ip_InReceives,
+	WREN_MIB_Ip_InHdrErrors,
+	WREN_MIB_Ip_InAddrErrors,
+	WREN_MIB_Ip_InUnknownProtos,
+	WREN_MIB_Ip_InDiscards,
+	WREN_MIB_Ip_InDelivers,
+	WREN_MIB_Ip_OutRequests,
+	WREN_MIB_Ip_OutDiscards,
+	WREN_MIB_Ip_OutNoRoutes,
+	WREN_MIB_Ip_ReasmTimeout,
+	WREN_MIB_Ip_ReasmReqds,
+	WREN_MIB_Ip_ReasmOKs,
+	WREN_MIB_Ip_ReasmFails,
+	WREN_MIB_Ip_FragOKs,
+	WREN_MIB_Ip_FragFails,
+	WREN_MIB_Ip_FragCreates,
+	WREN_MIB_Icmp_InMsgs,
+	WREN_MIB_Icmp_InErrors,
+	WREN_MIB_Icmp_InCsumErrors,
+	WREN_MIB_Icmp_InDestUnreachs,
+	WREN_MIB_Icmp_InTimeExcds,
+	WREN_MIB_Icmp_InParmProbs,
+	WREN_MIB_Icmp_InEchos,
+	WREN_MIB_Icmp_InEchoReps,
+	WREN_MIB_Icmp_OutMsgs,
+	WREN_MIB_Icmp_OutErrors,
+	WREN_MIB_Icmp_OutRateLimited,
+	WREN_MIB_Icmp_OutDestUnreachs,
+	WREN_MIB_Icmp_OutTimeExcds,
+	WREN_MIB_Icmp_OutParmProbs,
+	WREN_MIB_Icmp_OutEchos,
+	WREN_MIB_Icmp_OutEchoReps,
+	WREN_MIB_Tcp_ActiveOpens,
+	WREN_MIB_Tcp_PassiveOpens,
+	WREN_MIB_Tcp_AttemptFails,
+	WREN_MIB_Tcp_EstabResets,
+	WREN_MIB_Tcp_InSegs,
+	WREN_MIB_Tcp_OutSegs,
+	WREN_MIB_Tcp_RetransSegs,
+	WREN_MIB_Tcp_InErrs,
+	WREN_MIB_Tcp_OutRsts,
+	WREN_MIB_Tcp_InCsumErrors,
+	WREN_MIB_Udp_InDatagrams,
+	WREN_MIB_Udp_NoPorts,
+	WREN_MIB_Udp_InErrors,
+	WREN_MIB_Udp_OutDatagrams,
+	WREN_MIB_Udp_RcvbufErrors,
+	WREN_MIB_Udp_SndbufErrors,
+	WREN_MIB_Udp_InCsumErrors,
+	WREN_MIB_Udp_IgnoredMulti,
+	WREN_MIB_Udp_MemErrors,
+	WREN_MIB_MAX
+};
 
 /*
- * Drop reasons: X(NAME, "ProcName").  Printed as "WrenDrop:" lines.
- * Add new reasons at the end of their layer's block.
+ * Drop reasons, printed as "WrenDrop:" lines under the names in mib.c.
+ * Add new reasons at the end of their layer's block, here and in mib.c.
  */
-#define WREN_DROP_LIST(X)						\
-	X(ETH_TRUNCATED, "EthTruncated")				\
-	X(ETH_OTHERHOST, "EthOtherHost")				\
-	X(ARP_TRUNCATED, "ArpTruncated")				\
-	X(ARP_BAD_FORMAT, "ArpBadFormat")				\
-	X(ARP_NOT_FOR_US, "ArpNotForUs")				\
-	X(ARP_QUEUE_FULL, "ArpQueueFull")				\
-	X(ARP_FAILED, "ArpFailed")					\
-	X(ARP_CONFLICT, "ArpConflict")					\
-	X(ARP_TABLE_FULL, "ArpTableFull")				\
-	X(IP_TRUNCATED, "IpTruncated")					\
-	X(IP_BAD_VERSION, "IpBadVersion")				\
-	X(IP_BAD_IHL, "IpBadIhl")					\
-	X(IP_BAD_LENGTH, "IpBadLength")					\
-	X(IP_BAD_CSUM, "IpBadCsum")					\
-	X(IP_TTL_ZERO, "IpTtlZero")					\
-	X(IP_BAD_OPTIONS, "IpBadOptions")				\
-	X(IP_NOT_FOR_US, "IpNotForUs")					\
-	X(IP_BAD_SRC, "IpBadSrc")					\
-	X(IP_UNKNOWN_PROTO, "IpUnknownProto")				\
-	X(IP_NO_ROUTE, "IpNoRoute")					\
-	X(IP_FRAG_NEEDED, "IpFragNeeded")				\
-	X(IP_LOOP_FULL, "IpLoopFull")					\
-	X(FRAG_TOO_BIG, "FragTooBig")					\
-	X(FRAG_ZERO_LEN, "FragZeroLen")					\
-	X(FRAG_BAD_LEN, "FragBadLen")					\
-	X(FRAG_OVERLAP, "FragOverlap")					\
-	X(FRAG_TIMEOUT, "FragTimeout")					\
-	X(FRAG_MEM, "FragMemLimit")					\
-	X(ICMP_TRUNCATED, "IcmpTruncated")				\
-	X(ICMP_BAD_CSUM, "IcmpBadCsum")					\
-	X(ICMP_UNHANDLED, "IcmpUnhandled")				\
-	X(ICMP_BCAST_ECHO, "IcmpBcastEcho")				\
-	X(ICMP_BAD_ERROR, "IcmpBadError")				\
-	X(UDP_TRUNCATED, "UdpTruncated")				\
-	X(UDP_BAD_LEN, "UdpBadLen")					\
-	X(UDP_BAD_CSUM, "UdpBadCsum")					\
-	X(UDP_NO_PORT, "UdpNoPort")					\
-	X(UDP_RCVBUF, "UdpRcvbuf")					\
-	X(UDP_FILTER, "UdpFilter")					\
-	X(PING_NO_SOCKET, "PingNoSocket")				\
-	X(PING_RCVBUF, "PingRcvbuf")					\
-	X(PING_FILTER, "PingFilter")					\
-	X(TCP_TRUNCATED, "TcpTruncated")				\
-	X(TCP_BAD_CSUM, "TcpBadCsum")					\
-	X(TCP_BAD_OFF, "TcpBadOff")					\
-	X(TCP_NO_SOCKET, "TcpNoSocket")					\
-	X(TCP_OUT_OF_WINDOW, "TcpOutOfWindow")				\
-	X(TCP_RCVBUF, "TcpRcvbuf")					\
-	X(TCP_OFO_LIMIT, "TcpOfoLimit")					\
-	X(TCP_BACKLOG, "TcpBacklog")					\
-	X(DEV_DOWN, "DevDown")						\
-	X(NOMEM, "NoMem")
-
-#define WREN_MIB_ENUM(g, n) WREN_MIB_##g##_##n,
-enum wren_mib_field { WREN_MIB_LIST(WREN_MIB_ENUM) WREN_MIB_MAX };
-#undef WREN_MIB_ENUM
-
-#define WREN_DROP_ENUM(n, s) WREN_DROP_##n,
-enum wren_drop_reason { WREN_DROP_LIST(WREN_DROP_ENUM) WREN_DROP_MAX };
-#undef WREN_DROP_ENUM
+enum wren_drop_reason {
+	WREN_DROP_NAME,
+	WREN_DROP_ETH_TRUNCATED,
+	WREN_DROP_ETH_OTHERHOST,
+	WREN_DROP_ARP_TRUNCATED,
+	WREN_DROP_ARP_BAD_FORMAT,
+	WREN_DROP_ARP_NOT_FOR_US,
+	WREN_DROP_ARP_QUEUE_FULL,
+	WREN_DROP_ARP_FAILED,
+	WREN_DROP_ARP_CONFLICT,
+	WREN_DROP_ARP_TABLE_FULL,
+	WREN_DROP_IP_TRUNCATED,
+	WREN_DROP_IP_BAD_VERSION,
+	WREN_DROP_IP_BAD_IHL,
+	WREN_DROP_IP_BAD_LENGTH,
+	WREN_DROP_IP_BAD_CSUM,
+	WREN_DROP_IP_TTL_ZERO,
+	WREN_DROP_IP_BAD_OPTIONS,
+	WREN_DROP_IP_NOT_FOR_US,
+	WREN_DROP_IP_BAD_SRC,
+	WREN_DROP_IP_UNKNOWN_PROTO,
+	WREN_DROP_IP_NO_ROUTE,
+	WREN_DROP_IP_FRAG_NEEDED,
+	WREN_DROP_IP_LOOP_FULL,
+	WREN_DROP_FRAG_TOO_BIG,
+	WREN_DROP_FRAG_ZERO_LEN,
+	WREN_DROP_FRAG_BAD_LEN,
+	WREN_DROP_FRAG_OVERLAP,
+	WREN_DROP_FRAG_TIMEOUT,
+	WREN_DROP_FRAG_MEM,
+	WREN_DROP_ICMP_TRUNCATED,
+	WREN_DROP_ICMP_BAD_CSUM,
+	WREN_DROP_ICMP_UNHANDLED,
+	WREN_DROP_ICMP_BCAST_ECHO,
+	WREN_DROP_ICMP_BAD_ERROR,
+	WREN_DROP_UDP_TRUNCATED,
+	WREN_DROP_UDP_BAD_LEN,
+	WREN_DROP_UDP_BAD_CSUM,
+	WREN_DROP_UDP_NO_PORT,
+	WREN_DROP_UDP_RCVBUF,
+	WREN_DROP_UDP_FILTER,
+	WREN_DROP_PING_NO_SOCKET,
+	WREN_DROP_PING_RCVBUF,
+	WREN_DROP_PING_FILTER,
+	WREN_DROP_TCP_TRUNCATED,
+	WREN_DROP_TCP_BAD_CSUM,
+	WREN_DROP_TCP_BAD_OFF,
+	WREN_DROP_TCP_NO_SOCKET,
+	WREN_DROP_TCP_OUT_OF_WINDOW,
+	WREN_DROP_TCP_RCVBUF,
+	WREN_DROP_TCP_OFO_LIMIT,
+	WREN_DROP_TCP_BACKLOG,
+	WREN_DROP_DEV_DOWN,
+	WREN_DROP_NOMEM,
+	WREN_DROP_MAX
+};
 
 /* One CPU's share of a namespace's counters. */
 struct wren_mib_cpu {

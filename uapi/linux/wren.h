@@ -112,6 +112,7 @@ enum wren_cmd {
 	WREN_CMD_GET,		/* namespace settings */
 	__WREN_CMD_MAX,
 };
+
 #define WREN_CMD_MAX (__WREN_CMD_MAX - 1)
 
 enum wren_attr {
@@ -133,6 +134,7 @@ enum wren_attr {
 	WREN_A_PAD,
 	__WREN_A_MAX,
 };
+
 #define WREN_A_MAX (__WREN_A_MAX - 1)
 
 /* WREN_A_FLAGS of a link */
