@@ -40,4 +40,21 @@
 #define WREN_ACCEPT_FLAGS	(flags)
 #endif
 
+/* 6.12 moved unaligned.h from asm/ to linux/. */
+#if __has_include(<linux/unaligned.h>)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/* 6.9 moved the page-fragment reference helpers to skbuff_ref.h. */
+#if __has_include(<linux/skbuff_ref.h>)
+#include <linux/skbuff_ref.h>
+#endif
+
+/* 6.5 moved the GSO helpers (__skb_gso_segment) out of netdevice.h. */
+#if __has_include(<net/gso.h>)
+#include <net/gso.h>
+#endif
+
 #endif /* _WREN_COMPAT_H */

@@ -15,6 +15,7 @@
 #include <linux/ip.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include "compat.h"
 #include "ip.h"
 
 #define WREN_LOOP_QLEN		1024

@@ -17,6 +17,7 @@
 #include <linux/if_vlan.h>
 #include <linux/rtnetlink.h>
 #include <linux/u64_stats_sync.h>
+#include "compat.h"
 #include "ip.h"
 
 static rx_handler_result_t wren_link_rx(struct sk_buff **pskb);

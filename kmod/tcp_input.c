@@ -15,9 +15,9 @@
  */
 #include <linux/skbuff.h>
 #include <linux/icmp.h>
-#include <asm/unaligned.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include "compat.h"
 #include "tcp.h"
 
 /* ---- options --------------------------------------------------------------- */

@@ -14,6 +14,7 @@
 #include <linux/netdevice.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include "compat.h"
 #include "tcp.h"
 
 /* ---- route and segment size ------------------------------------------------ */
@@ -472,7 +473,7 @@ static struct sk_buff *wren_tcp_gso_build(struct sock *sk, struct sk_buff *skb,
 					continue;
 				}
 			}
-			__skb_frag_ref(f);
+			skb_frag_ref(skb, i);
 			skb_fill_page_desc(gso, gsh->nr_frags,
 					   skb_frag_page(f), skb_frag_off(f),
 					   skb_frag_size(f));
