@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * wren TCP bulk transfers through netem, sha256 checked: wren to the
- * guest's Linux TCP and back (netem on the Linux side, peer0), and wren to
- * wren over veth (netem on the far veth end).  Three impairments: 1% loss;
+ * guest's Linux TCP and back (netem on both qdiscs of the wire, peer0 and
+ * eth0), and wren to wren over veth (netem on the far veth end).  Three impairments: 1% loss;
  * 5% loss with 1% reordering, 1% duplication and 10 ms delay; 0.1%
  * corruption.
  */
@@ -45,6 +45,7 @@ static int veth_up(void)
 
 static void netem_off(void)
 {
+	wt_shq("tc qdisc del dev eth0 root 2>/dev/null");
 	wt_peerq("tc qdisc del dev peer0 root 2>/dev/null");
 	wt_shq("ip netns exec " NS2 " tc qdisc del dev tv1 root 2>/dev/null");
 }
@@ -86,7 +87,11 @@ static int run(struct __test_metadata *_metadata, enum dir d,
 		break;
 	}
 	if (d == W2L || d == L2W) {
-		if (wt_peer("tc qdisc add dev peer0 root netem %s", qdisc))
+		/* Both ways on the wire: wren's data or ACKs leave through
+		 * eth0's (Linux) qdisc, the peer's through peer0's.
+		 */
+		if (wt_peer("tc qdisc add dev peer0 root netem %s", qdisc) ||
+		    wt_sh("tc qdisc add dev eth0 root netem %s", qdisc))
 			return -1;
 	} else {
 		if (veth_up() ||
