@@ -103,9 +103,14 @@ bulk() {
 }
 
 # $1 = rr or crr against the peer's server; prints transactions/s.
+# Each run and stack gets server ports of its own: the peer closes first
+# in crr, so it keeps a TIME_WAIT entry per connection, and a SYN landing
+# on one left by the other stack's run (other timestamps, other ISNs) can
+# be refused by PAWS and retransmitted a second later.
 trans() {
-	p=$((port + 2))
-	[ "$1" = rr ] || p=$((port + 3))
+	p=$((port + 10 + 10 * r))
+	[ "$fam" = wren ] && p=$((p + 5))
+	[ "$1" = rr ] || p=$((p + 1))
 	start_ready ip netns exec peer wt-xfer $1-server --ready $R $p
 	out=$(wt-xfer $1 --family $fam --timeout $((secs + 60)) \
 		$pip $p $secs)
@@ -118,7 +123,7 @@ counters() {	# a line of wire counters, for the log
 	log "$1: eth0 $(ip -s link show eth0 | awk '/RX:|TX:/ { getline; printf "%s pkts %s bytes; ", $2, $1 }')"
 }
 
-one() {	# $1 = run, $2 = stack: linux (A) or wren (B)
+one() {	# $1 = run (also in $r), $2 = stack: linux (A) or wren (B)
 	up "$2" || { log "run $1: $2 did not come up"; down "$2"; return; }
 	echo "bench: run=$1 stack=$2 metric=bulk_out value=$(bulk out)"
 	echo "bench: run=$1 stack=$2 metric=bulk_in value=$(bulk in)"
