@@ -145,9 +145,14 @@ TEST_F_TIMEOUT(netem, mix_wren_to_linux, 300)
 	EXPECT_EQ(0, run(_metadata, W2L, MIX, PORT + 2, 64 * WT_MIB));
 }
 
+/*
+ * 32 MiB, not 64: Linux's own sender is the slow end here (0.4 MB/s, 64
+ * MiB took 169 s under TCG with this netem on both qdiscs), too close to
+ * the timeout and to the boot's budget.
+ */
 TEST_F_TIMEOUT(netem, mix_linux_to_wren, 300)
 {
-	EXPECT_EQ(0, run(_metadata, L2W, MIX, PORT + 3, 64 * WT_MIB));
+	EXPECT_EQ(0, run(_metadata, L2W, MIX, PORT + 3, 32 * WT_MIB));
 }
 
 TEST_F_TIMEOUT(netem, corrupt_wren_to_linux, 300)
