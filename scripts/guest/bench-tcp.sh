@@ -119,8 +119,16 @@ trans() {
 	echo "$out" | sed -n 's/.*rate=\([0-9.]*\).*/\1/p'
 }
 
-counters() {	# a line of wire counters, for the log
-	log "$1: eth0 $(ip -s link show eth0 | awk '/RX:|TX:/ { getline; printf "%s pkts %s bytes; ", $2, $1 }')"
+# Log eth0's packets and bytes each way since the last call ($1: a label),
+# to compare the segments the two stacks put on the wire for the same work.
+c0="0 0 0 0"
+counters() {
+	c1=$(ip -s link show eth0 |
+		awk '/RX:|TX:/ { getline; printf "%s %s ", $2, $1 }')
+	log "$1: eth0 $(echo "$c0 $c1" | awk '{
+		printf "rx %d pkts %d bytes, tx %d pkts %d bytes",
+			$5 - $1, $6 - $2, $7 - $3, $8 - $4 }')"
+	c0=$c1
 }
 
 one() {	# $1 = run (also in $r), $2 = stack: linux (A) or wren (B)
@@ -134,6 +142,7 @@ one() {	# $1 = run (also in $r), $2 = stack: linux (A) or wren (B)
 }
 
 setup || { log "setup failed"; exit 1; }
+counters setup
 log "tcp runs=$runs bulk=${mib}MiB rr/crr=${secs}s"
 r=1
 while [ $r -le "$runs" ]; do
