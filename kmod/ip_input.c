@@ -97,6 +97,12 @@ void wren_ip_rcv(struct wren_iface *ifc, struct sk_buff *skb)
 	int reason;
 
 	WREN_INC(wn, Ip, InReceives);
+	/*
+	 * A frame from a local Linux socket (over veth) still charges that
+	 * socket's send buffer.  Let go of it now: reassembly chains skbs
+	 * through frag_list, and a receiving socket takes ownership itself.
+	 */
+	skb_orphan(skb);
 	skb_reset_network_header(skb);
 	reason = wren_ip_check(skb);
 	if (reason >= 0) {
