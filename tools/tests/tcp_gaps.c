@@ -2,7 +2,8 @@
 /*
  * wren TCP against the guest's Linux TCP (peer0 in namespace "peer"):
  * what tcp_basic, tcp_adv, tcp_more, tcp_5961 and tcp_life leave out.
- * Every state held on purpose and seen both in /proc/net/wren/tcp and in
+ * Every state held on purpose (CLOSING too) and seen both in
+ * /proc/net/wren/tcp and in
  * `wrenstat -t -a -n`; SIGPIPE and EPIPE after our shutdown and after the
  * peer's reset; connect to a black hole (TCP_USER_TIMEOUT, SO_SNDTIMEO);
  * keepalive across a dead link; true Send-Q/Recv-Q while a reader stalls;
@@ -104,6 +105,7 @@ static bool stat_has(int lport, int rport, const char *state, long *rxq,
 
 static void netem_off(void)
 {
+	wt_shq("tc qdisc del dev eth0 root 2>/dev/null");
 	wt_peerq("tc qdisc del dev peer0 root 2>/dev/null");
 }
 
@@ -297,6 +299,30 @@ TEST_F_TIMEOUT(gaps, server_states, 60)
 	ASSERT_EQ(0, read(c, buf, sizeof(buf)));
 	close(c);
 	close(l);
+}
+
+/* CLOSING held: our FIN (and the ACK of the peer's) cannot leave, so
+ * the peer's FIN reaches us in FIN_WAIT1 and stays unanswered.
+ */
+TEST_F_TIMEOUT(gaps, closing_state, 60)
+{
+	int lp;
+	char buf[8];
+
+	ASSERT_EQ(0, pair(PORT + 13, &self->w, &self->l));
+	lp = ws_local_port(self->w);
+	ASSERT_EQ(0, wt_sh("tc qdisc add dev eth0 root netem loss 100%%"));
+	ASSERT_EQ(0, shutdown(self->w, SHUT_WR));
+	EXPECT_STATE(lp, PORT + 13, 0x04, "FIN_WAIT1");
+	ASSERT_EQ(0, shutdown(self->l, SHUT_WR));
+	EXPECT_STATE(lp, PORT + 13, 0x0B, "CLOSING");
+	wt_msleep(300);
+	EXPECT_EQ(0x0B, proc_state(lp, PORT + 13));
+	wt_shq("tc qdisc del dev eth0 root 2>/dev/null");
+	EXPECT_TRUE(WT_WAIT(10000, proc_state(lp, PORT + 13) == 0x06));
+	EXPECT_TRUE(stat_has(lp, PORT + 13, "TIME_WAIT", NULL, NULL));
+	EXPECT_EQ(0, read(self->l, buf, sizeof(buf)));
+	EXPECT_EQ(0, read(self->w, buf, sizeof(buf)));
 }
 
 /* SYN_SENT, FIN_WAIT1, FIN_WAIT2 on a wren client. */
