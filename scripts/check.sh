@@ -53,6 +53,7 @@ jobs=${WREN_CHECK_JOBS:-2}
 want=" $* "
 start=$SECONDS
 names=()
+trim() { local v=$1; v=${v#"${v%%[![:space:]]*}"}; echo "${v%"${v##*[![:space:]]}"}"; }
 run_boot() {	# name nics tests timeout
 	local rc=0
 	scripts/qemu.sh --name "$1" --nics "$2" --tests "$3" \
@@ -61,9 +62,9 @@ run_boot() {	# name nics tests timeout
 }
 mkdir -p "$BUILD/logs"
 while IFS='|' read -r name nics tests timeout; do
-	name=$(echo "$name" | xargs); nics=$(echo "$nics" | xargs)
-	tests=$(echo "$tests" | xargs); timeout=$(echo "$timeout" | xargs)
+	name=$(trim "$name")
 	case "$name" in ""|"#"*) continue ;; esac
+	nics=$(trim "$nics"); tests=$(trim "$tests"); timeout=$(trim "$timeout")
 	[ $# -gt 0 ] && [ "${want/ $name /}" = "$want" ] && continue
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
 	echo "== boot $name started: nics $nics; tests: $tests"
