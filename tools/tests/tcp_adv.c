@@ -12,58 +12,9 @@
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
 #include "kselftest_harness.h"
-#include "wren_sock_test.h"
+#include "tcp_test.h"
 
 #define PORT	6200
-
-static int xfer(struct wt_xfer *x, const char *send_opts,
-		const char *recv_opts)
-{
-	int timeout_s = (x->timeout_ms ? x->timeout_ms : 120000) / 1000;
-	struct wt_bg *rcv, *snd;
-
-	x->opts = recv_opts;
-	rcv = wt_xfer_recv_start(x);
-	if (!rcv)
-		return -1;
-	snd = wt_bg_start(x->send_ns, "exec wt-xfer send --timeout %d %s %s "
-			  "%d %lld", timeout_s + 5, send_opts, x->host,
-			  x->port, x->bytes);
-	return wt_xfer_finish(x, rcv, snd);
-}
-
-static void netem_off(void)
-{
-	wt_shq("tc qdisc del dev eth0 root 2>/dev/null");
-	wt_peerq("tc qdisc del dev peer0 root 2>/dev/null");
-}
-
-/* A connected pair: *w the wren client, *l the Linux server's socket. */
-static int pair(int port, int *w, int *l)
-{
-	struct sockaddr_in la = ws_inaddr(NULL, port);
-	struct sockaddr_wren a = ws_addr(WS_PEER_IP, port);
-	int one = 1, lfd;
-
-	lfd = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
-	if (lfd < 0)
-		return -1;
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(lfd, (struct sockaddr *)&la, sizeof(la)) || listen(lfd, 4))
-		goto fail;
-	*w = socket(AF_WREN, SOCK_STREAM, 0);
-	if (*w < 0 || connect(*w, (struct sockaddr *)&a, sizeof(a)))
-		goto fail;
-	*l = accept(lfd, NULL, NULL);
-	if (*l < 0)
-		goto fail;
-	close(lfd);
-	return 0;
-fail:
-	fprintf(stderr, "# pair: %s\n", strerror(errno));
-	close(lfd);
-	return -1;
-}
 
 FIXTURE(adv) {
 	int w, l;
@@ -74,14 +25,14 @@ FIXTURE_SETUP(adv)
 	signal(SIGPIPE, SIG_IGN);
 	ASSERT_EQ(0, ws_net_up());
 	wt_shq("modprobe sch_netem");
-	netem_off();
+	tt_netem_off();
 	self->w = -1;
 	self->l = -1;
 }
 
 FIXTURE_TEARDOWN(adv)
 {
-	netem_off();
+	tt_netem_off();
 	if (self->w >= 0)
 		close(self->w);
 	if (self->l >= 0)
@@ -98,7 +49,7 @@ TEST_F_TIMEOUT(adv, send_with_loss_and_reordering, 240)
 
 	ASSERT_EQ(0, wt_sh("tc qdisc add dev eth0 root netem loss 2%% "
 			   "delay 2ms reorder 10%%"));
-	ASSERT_EQ(0, xfer(&x, "--family wren", ""));
+	ASSERT_EQ(0, tt_xfer(&x, "--family wren", ""));
 	EXPECT_STREQ(x.snd.sha256, x.rcv.sha256);
 	EXPECT_LT(rtx, ws_snmp("Tcp", "RetransSegs"));
 	TH_LOG("%.1f MB/s, %lld retransmitted", x.rcv.mbps,
@@ -114,7 +65,7 @@ TEST_F_TIMEOUT(adv, receive_with_loss_and_reordering, 240)
 
 	ASSERT_EQ(0, wt_peer("tc qdisc add dev peer0 root netem loss 2%% "
 			     "delay 2ms reorder 10%%"));
-	ASSERT_EQ(0, xfer(&x, "", "--family wren"));
+	ASSERT_EQ(0, tt_xfer(&x, "", "--family wren"));
 	EXPECT_STREQ(x.snd.sha256, x.rcv.sha256);
 	TH_LOG("%.1f MB/s", x.rcv.mbps);
 }
@@ -128,7 +79,7 @@ TEST_F_TIMEOUT(adv, zero_window_persist, 60)
 	long long sent = 0, got = 0;
 	ssize_t n;
 
-	ASSERT_EQ(0, pair(PORT + 2, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 2, &self->w, &self->l));
 	ASSERT_EQ(0, fcntl(self->w, F_SETFL, O_NONBLOCK));
 	memset(buf, 'z', sizeof(buf));
 	for (;;) {
@@ -154,7 +105,7 @@ TEST_F(adv, peer_reset)
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	char c;
 
-	ASSERT_EQ(0, pair(PORT + 3, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 3, &self->w, &self->l));
 	ASSERT_EQ(0, setsockopt(self->l, SOL_SOCKET, SO_LINGER, &lg,
 				sizeof(lg)));
 	close(self->l);
@@ -172,7 +123,7 @@ TEST_F(adv, zero_linger_sends_reset)
 	long long rsts = ws_snmp("Tcp", "OutRsts");
 	char c;
 
-	ASSERT_EQ(0, pair(PORT + 4, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 4, &self->w, &self->l));
 	ASSERT_EQ(0, setsockopt(self->w, SOL_SOCKET, SO_LINGER, &lg,
 				sizeof(lg)));
 	close(self->w);
@@ -189,7 +140,7 @@ TEST_F(adv, half_close)
 {
 	char buf[8];
 
-	ASSERT_EQ(0, pair(PORT + 5, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 5, &self->w, &self->l));
 	ASSERT_EQ(0, shutdown(self->l, SHUT_WR));
 	ASSERT_EQ(0, read(self->w, buf, sizeof(buf)));
 	ASSERT_EQ(4, write(self->w, "late", 4));
@@ -203,7 +154,7 @@ TEST_F_TIMEOUT(adv, keepalive_timeout, 60)
 	int v = 1;
 	char c;
 
-	ASSERT_EQ(0, pair(PORT + 6, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 6, &self->w, &self->l));
 	ASSERT_EQ(0, setsockopt(self->w, SOL_SOCKET, SO_KEEPALIVE, &v,
 				sizeof(v)));
 	ASSERT_EQ(0, setsockopt(self->w, IPPROTO_TCP, TCP_KEEPIDLE, &v,
@@ -225,7 +176,7 @@ TEST_F_TIMEOUT(adv, user_timeout, 60)
 	double t0;
 	char c;
 
-	ASSERT_EQ(0, pair(PORT + 7, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 7, &self->w, &self->l));
 	ASSERT_EQ(0, setsockopt(self->w, IPPROTO_TCP, TCP_USER_TIMEOUT, &v,
 				sizeof(v)));
 	ASSERT_EQ(0, wt_peer("tc qdisc add dev peer0 root netem loss 100%%"));
@@ -255,7 +206,7 @@ TEST_F_TIMEOUT(adv, time_wait_msl, 60)
 	double t0;
 
 	ASSERT_EQ(0, wt_sh("wrenctl set tcp_msl_ms 1000"));
-	ASSERT_EQ(0, pair(PORT + 8, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 8, &self->w, &self->l));
 	close(self->w);		/* we close first: TIME_WAIT is ours */
 	self->w = -1;
 	wt_msleep(300);

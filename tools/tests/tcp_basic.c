@@ -11,7 +11,7 @@
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
 #include "kselftest_harness.h"
-#include "wren_sock_test.h"
+#include "tcp_test.h"
 
 #define NS2	"t2"
 #define IP1	"198.18.1.1"
@@ -38,23 +38,6 @@ static int veth_up(void)
 		return -1;
 	wt_sh("touch %s", flag);
 	return 0;
-}
-
-/* A transfer whose two ends may be of different families. */
-static int xfer(struct wt_xfer *x, const char *send_opts,
-		const char *recv_opts)
-{
-	int timeout_s = (x->timeout_ms ? x->timeout_ms : 120000) / 1000;
-	struct wt_bg *rcv, *snd;
-
-	x->opts = recv_opts;
-	rcv = wt_xfer_recv_start(x);
-	if (!rcv)
-		return -1;
-	snd = wt_bg_start(x->send_ns, "exec wt-xfer send --timeout %d %s %s "
-			  "%d %lld", timeout_s + 5, send_opts, x->host,
-			  x->port, x->bytes);
-	return wt_xfer_finish(x, rcv, snd);
 }
 
 FIXTURE(tcp) {
@@ -95,7 +78,7 @@ TEST_F_TIMEOUT(tcp, wren_to_linux_64m, 300)
 	bool tso_on = !wt_shq("ethtool -k eth0 | grep -q "
 			      "'tcp-segmentation-offload: on'");
 
-	ASSERT_EQ(0, xfer(&x, "--family wren", ""));
+	ASSERT_EQ(0, tt_xfer(&x, "--family wren", ""));
 	EXPECT_EQ(64 * WT_MIB, x.rcv.bytes);
 	EXPECT_STREQ(x.snd.sha256, x.rcv.sha256);
 	tso = wt_ethtool_stat(NULL, "eth0", "tx_tso_frames") - tso;
@@ -112,7 +95,7 @@ TEST_F_TIMEOUT(tcp, linux_to_wren_64m, 300)
 		.bytes = 64 * WT_MIB, .timeout_ms = 240000,
 	};
 
-	ASSERT_EQ(0, xfer(&x, "", "--family wren"));
+	ASSERT_EQ(0, tt_xfer(&x, "", "--family wren"));
 	EXPECT_EQ(64 * WT_MIB, x.rcv.bytes);
 	EXPECT_STREQ(x.snd.sha256, x.rcv.sha256);
 	TH_LOG("%.1f MB/s", x.rcv.mbps);
@@ -130,10 +113,10 @@ TEST_F_TIMEOUT(tcp, wren_to_wren_veth_64m_both_ways, 300)
 	};
 
 	ASSERT_EQ(0, veth_up());
-	ASSERT_EQ(0, xfer(&a, "--family wren", "--family wren"));
+	ASSERT_EQ(0, tt_xfer(&a, "--family wren", "--family wren"));
 	EXPECT_STREQ(a.snd.sha256, a.rcv.sha256);
 	TH_LOG("out %.1f MB/s", a.rcv.mbps);
-	ASSERT_EQ(0, xfer(&b, "--family wren", "--family wren"));
+	ASSERT_EQ(0, tt_xfer(&b, "--family wren", "--family wren"));
 	EXPECT_STREQ(b.snd.sha256, b.rcv.sha256);
 	TH_LOG("in %.1f MB/s", b.rcv.mbps);
 }

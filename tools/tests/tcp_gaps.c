@@ -18,7 +18,7 @@
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
 #include "kselftest_harness.h"
-#include "wren_sock_test.h"
+#include "tcp_test.h"
 
 #define PORT		6700
 #define NOBODY_IP	"192.0.2.10"	/* on link, static ARP to nobody */
@@ -103,12 +103,6 @@ static bool stat_has(int lport, int rport, const char *state, long *rxq,
 		TH_LOG("%s not in wrenstat", name);			\
 } while (0)
 
-static void netem_off(void)
-{
-	wt_shq("tc qdisc del dev eth0 root 2>/dev/null");
-	wt_peerq("tc qdisc del dev peer0 root 2>/dev/null");
-}
-
 static int wren_listener(int port, int backlog)
 {
 	struct sockaddr_wren a = ws_addr(NULL, port);
@@ -123,33 +117,6 @@ static int wren_listener(int port, int backlog)
 		return -1;
 	}
 	return fd;
-}
-
-/* A connected pair: *w the wren client, *l the Linux server's socket. */
-static int pair(int port, int *w, int *l)
-{
-	struct sockaddr_in la = ws_inaddr(NULL, port);
-	struct sockaddr_wren a = ws_addr(WS_PEER_IP, port);
-	int one = 1, lfd;
-
-	lfd = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
-	if (lfd < 0)
-		return -1;
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(lfd, (struct sockaddr *)&la, sizeof(la)) || listen(lfd, 4))
-		goto fail;
-	*w = socket(AF_WREN, SOCK_STREAM, 0);
-	if (*w < 0 || connect(*w, (struct sockaddr *)&a, sizeof(a)))
-		goto fail;
-	*l = accept(lfd, NULL, NULL);
-	if (*l < 0)
-		goto fail;
-	close(lfd);
-	return 0;
-fail:
-	fprintf(stderr, "# pair: %s\n", strerror(errno));
-	close(lfd);
-	return -1;
 }
 
 /* A Linux client in the peer namespace connected to wren's @port. */
@@ -243,7 +210,7 @@ FIXTURE_SETUP(gaps)
 	sigaction(SIGPIPE, &sa, NULL);
 	ASSERT_EQ(0, ws_net_up());
 	wt_shq("modprobe sch_netem");
-	netem_off();
+	tt_netem_off();
 	wt_shq("wrenctl arp del " WS_DEAD_IP " dev eth0 2>/dev/null");
 	wt_shq("wrenctl arp del " NOBODY_IP " dev eth0 2>/dev/null");
 	ASSERT_EQ(0, wt_sh("wrenctl arp add " WS_DEAD_IP " lladdr " NOBODY_MAC
@@ -255,7 +222,7 @@ FIXTURE_SETUP(gaps)
 
 FIXTURE_TEARDOWN(gaps)
 {
-	netem_off();
+	tt_netem_off();
 	wt_shq("wrenctl arp del " WS_DEAD_IP " dev eth0 2>/dev/null");
 	wt_shq("wrenctl arp del " NOBODY_IP " dev eth0 2>/dev/null");
 	if (self->w >= 0)
@@ -294,7 +261,7 @@ TEST_F_TIMEOUT(gaps, server_states, 60)
 	ASSERT_EQ(0, wt_peer("tc qdisc add dev peer0 root netem loss 100%%"));
 	close(s);
 	EXPECT_STATE(PORT, ws_local_port(c), 0x09, "LAST_ACK");
-	netem_off();
+	tt_netem_off();
 	EXPECT_TRUE(WT_WAIT(10000, proc_state(PORT, ws_local_port(c)) < 0));
 	ASSERT_EQ(0, read(c, buf, sizeof(buf)));
 	close(c);
@@ -309,7 +276,7 @@ TEST_F_TIMEOUT(gaps, closing_state, 60)
 	int lp;
 	char buf[8];
 
-	ASSERT_EQ(0, pair(PORT + 13, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 13, &self->w, &self->l));
 	lp = ws_local_port(self->w);
 	ASSERT_EQ(0, wt_sh("tc qdisc add dev eth0 root netem loss 100%%"));
 	ASSERT_EQ(0, shutdown(self->w, SHUT_WR));
@@ -340,14 +307,14 @@ TEST_F_TIMEOUT(gaps, client_states, 60)
 	EXPECT_STATE(lp, PORT + 1, 0x02, "SYN_SENT");
 	close(fd);
 
-	ASSERT_EQ(0, pair(PORT + 2, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 2, &self->w, &self->l));
 	lp = ws_local_port(self->w);
 	ASSERT_EQ(0, wt_peer("tc qdisc add dev peer0 root netem loss 100%%"));
 	ASSERT_EQ(0, shutdown(self->w, SHUT_WR));
 	EXPECT_STATE(lp, PORT + 2, 0x04, "FIN_WAIT1");
 	wt_msleep(300);
 	EXPECT_EQ(0x04, proc_state(lp, PORT + 2));
-	netem_off();
+	tt_netem_off();
 	/* The FIN goes again on the RTO; the peer never closes. */
 	EXPECT_TRUE(WT_WAIT(10000, proc_state(lp, PORT + 2) == 0x05));
 	EXPECT_TRUE(stat_has(lp, PORT + 2, "FIN_WAIT2", NULL, NULL));
@@ -363,7 +330,7 @@ TEST_F(gaps, half_close_peer_side)
 {
 	char buf[8];
 
-	ASSERT_EQ(0, pair(PORT + 3, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 3, &self->w, &self->l));
 	ASSERT_EQ(0, shutdown(self->l, SHUT_WR));
 	ASSERT_EQ(0, read(self->w, buf, sizeof(buf)));
 	ASSERT_EQ(5, write(self->w, "after", 5));
@@ -379,7 +346,7 @@ TEST_F(gaps, half_close_peer_side)
  */
 TEST_F(gaps, sigpipe_after_shutdown)
 {
-	ASSERT_EQ(0, pair(PORT + 4, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 4, &self->w, &self->l));
 	ASSERT_EQ(0, shutdown(self->w, SHUT_WR));
 	sigpipes = 0;
 	EXPECT_EQ(-1, send(self->w, "x", 1, MSG_NOSIGNAL));
@@ -398,7 +365,7 @@ TEST_F(gaps, sigpipe_after_peer_reset)
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	int lp;
 
-	ASSERT_EQ(0, pair(PORT + 5, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 5, &self->w, &self->l));
 	lp = ws_local_port(self->w);
 	ASSERT_EQ(0, setsockopt(self->l, SOL_SOCKET, SO_LINGER, &lg,
 				sizeof(lg)));
@@ -464,7 +431,7 @@ TEST_F_TIMEOUT(gaps, keepalive_link_down, 60)
 	int v = 1;
 	char c;
 
-	ASSERT_EQ(0, pair(PORT + 7, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 7, &self->w, &self->l));
 	ASSERT_EQ(0, setsockopt(self->w, SOL_SOCKET, SO_KEEPALIVE, &v,
 				sizeof(v)));
 	ASSERT_EQ(0, setsockopt(self->w, IPPROTO_TCP, TCP_KEEPIDLE, &v,
@@ -496,7 +463,7 @@ TEST_F_TIMEOUT(gaps, stalled_reader_queues, 90)
 	socklen_t len;
 	ssize_t n;
 
-	ASSERT_EQ(0, pair(PORT + 8, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 8, &self->w, &self->l));
 	lp = ws_local_port(self->w);
 	ASSERT_EQ(0, fcntl(self->w, F_SETFL, O_NONBLOCK));
 	memset(buf, 'q', sizeof(buf));
@@ -712,7 +679,7 @@ TEST_F_TIMEOUT(gaps, tcp_info_moves, 90)
 	socklen_t len;
 	ssize_t n;
 
-	ASSERT_EQ(0, pair(PORT + 11, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(PORT + 11, &self->w, &self->l));
 	len = sizeof(t0);
 	ASSERT_EQ(0, getsockopt(self->w, IPPROTO_TCP, WREN_TCP_INFO, &t0,
 				&len));
