@@ -87,6 +87,8 @@ const char *const wren_mib_group[WREN_MIB_MAX] = {
 	[WREN_MIB_TcpExt_TCPKeepAlive] = "TcpExt",
 	[WREN_MIB_TcpExt_TCPWinProbe] = "TcpExt",
 	[WREN_MIB_TcpExt_TCPBacklogDrop] = "TcpExt",
+	[WREN_MIB_TcpExt_TCPDSACKSent] = "TcpExt",
+	[WREN_MIB_TcpExt_TCPDSACKRecv] = "TcpExt",
 };
 
 const char *const wren_mib_name[WREN_MIB_MAX] = {
@@ -172,6 +174,8 @@ const char *const wren_mib_name[WREN_MIB_MAX] = {
 	[WREN_MIB_TcpExt_TCPKeepAlive] = "TCPKeepAlive",
 	[WREN_MIB_TcpExt_TCPWinProbe] = "TCPWinProbe",
 	[WREN_MIB_TcpExt_TCPBacklogDrop] = "TCPBacklogDrop",
+	[WREN_MIB_TcpExt_TCPDSACKSent] = "TCPDSACKSent",
+	[WREN_MIB_TcpExt_TCPDSACKRecv] = "TCPDSACKRecv",
 };
 
 const char *const wren_drop_name[WREN_DROP_MAX] = {

@@ -100,6 +100,8 @@ enum wren_mib_field {
 	WREN_MIB_TcpExt_TCPKeepAlive,
 	WREN_MIB_TcpExt_TCPWinProbe,
 	WREN_MIB_TcpExt_TCPBacklogDrop,
+	WREN_MIB_TcpExt_TCPDSACKSent,
+	WREN_MIB_TcpExt_TCPDSACKRecv,
 	WREN_MIB_MAX
 };
 

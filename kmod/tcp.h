@@ -288,7 +288,9 @@ struct wren_tcp_sock {
 	struct sk_buff	*ooo_last;	/* most recently added to ooo */
 	u32	ooo_segs;
 	struct wren_sack_block	sacks[WREN_TCP_MAX_SACKS]; /* to report */
+	struct wren_sack_block	dsack;	/* a duplicate to report (RFC 2883) */
 	u8	num_sacks;
+	u8	dsack_pending;	/* dsack goes first in the next ACK */
 	u8	ack_pending;	/* an ACK is owed */
 	u8	quickack;	/* ACKs still to send immediately */
 	u8	delack_armed;

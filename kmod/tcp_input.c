@@ -195,15 +195,34 @@ void wren_tcp_enter_loss(struct sock *sk)
 
 /* ---- SACK scoreboard (RFC 6675) ---------------------------------------------------- */
 
-static void wren_tcp_sacktag(struct sock *sk, const struct wren_tcp_opts *o)
+/*
+ * RFC 2883 4: the first block reports a duplicate when it lies below the
+ * cumulative ACK or inside the second block.
+ */
+static bool wren_tcp_is_dsack(const struct wren_tcp_opts *o, u32 ack)
+{
+	if (wren_before(o->sack[0].start, ack))
+		return true;
+	return o->num_sacks > 1 &&
+	       !wren_before(o->sack[0].start, o->sack[1].start) &&
+	       !wren_after(o->sack[0].end, o->sack[1].end);
+}
+
+static void wren_tcp_sacktag(struct sock *sk, const struct wren_tcp_opts *o,
+			     u32 ack)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	struct wren_sack_block b[WREN_TCP_MAX_SACKS];
 	struct sk_buff *skb;
 	u32 hi = tp->snd_una;
-	int i, n = 0;
+	int i = 0, n = 0;
 
-	for (i = 0; i < o->num_sacks; i++) {
+	if (wren_tcp_is_dsack(o, ack)) {
+		/* A duplicate arrived: nothing to tag (no undo here). */
+		WREN_INC(tp->tbl->wn, TcpExt, TCPDSACKRecv);
+		i = 1;
+	}
+	for (; i < o->num_sacks; i++) {
 		u32 s = o->sack[i].start, e = o->sack[i].end;
 
 		/* Valid: inside what we sent, above snd_una (no D-SACK). */
@@ -455,7 +474,7 @@ static int wren_tcp_ack(struct sock *sk, struct sk_buff *skb,
 	}
 
 	if (tp->sack_ok && o->num_sacks)
-		wren_tcp_sacktag(sk, o);
+		wren_tcp_sacktag(sk, o, ack);
 
 	if (wren_after(ack, prior_una)) {
 		acked = wren_tcp_clean_rtx_queue(sk, ack, &rtt_us, &any_retrans);
@@ -580,6 +599,20 @@ static bool wren_tcp_rmem_ok(struct sock *sk, struct sk_buff *skb)
 	       (unsigned int)sk->sk_rcvbuf || !atomic_read(&sk->sk_rmem_alloc);
 }
 
+/*
+ * RFC 2883: report [seq, end) as received twice, in the first SACK block
+ * of the next ACK.
+ */
+static void wren_tcp_dsack_set(struct wren_tcp_sock *tp, u32 seq, u32 end)
+{
+	if (!tp->sack_ok || !wren_after(end, seq))
+		return;
+	tp->dsack.start = seq;
+	tp->dsack.end = end;
+	tp->dsack_pending = 1;
+	WREN_INC(tp->tbl->wn, TcpExt, TCPDSACKSent);
+}
+
 /* Forget SACK blocks at or below rcv_nxt. */
 static void wren_tcp_sack_trim(struct wren_tcp_sock *tp)
 {
@@ -638,6 +671,7 @@ static void wren_tcp_ooo_insert(struct sock *sk, struct sk_buff *skb)
 		if (!wren_after(tcb->end_seq, WREN_TCP_CB(s1)->end_seq)) {
 			/* Nothing new. */
 			WREN_INC(tp->tbl->wn, TcpExt, TCPOFOMerge);
+			wren_tcp_dsack_set(tp, tcb->seq, tcb->end_seq);
 			kfree_skb(skb);
 			return;
 		}
@@ -727,6 +761,7 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	if (!wren_after(tcb->end_seq, tp->rcv_nxt)) {
 		/* A duplicate: ACK at once (the peer may have missed it). */
+		wren_tcp_dsack_set(tp, tcb->seq, tcb->end_seq);
 		tp->ack_pending = 2;
 		kfree_skb(skb);
 		return;
@@ -750,6 +785,10 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	if (!wren_after(tcb->seq, tp->rcv_nxt)) {
 		/* In order (possibly overlapping what we have). */
+		if (wren_before(tcb->seq, tp->rcv_nxt)) {
+			wren_tcp_dsack_set(tp, tcb->seq, tp->rcv_nxt);
+			tp->ack_pending = 2;
+		}
 		tp->rcv_unacked += tcb->end_seq - tp->rcv_nxt;
 		wren_tcp_queue_rcv(sk, skb);
 		if (!RB_EMPTY_ROOT(&tp->ooo)) {
@@ -1014,8 +1053,15 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	if (wren_before(tcb->end_seq, tp->rcv_wup) ||
 	    wren_after(tcb->seq, tp->rcv_nxt + rwin)) {
 		WREN_DROP_COUNT(tp->tbl->wn, TCP_OUT_OF_WINDOW);
-		if (!(flags & WREN_TCPHDR_RST))
-			wren_tcp_send_ack(sk);
+		if (flags & WREN_TCPHDR_RST)
+			goto drop;
+		/* Old data again: tell the sender (RFC 2883). */
+		if (tcb->end_seq != tcb->seq &&
+		    wren_before(tcb->seq, tp->rcv_nxt))
+			wren_tcp_dsack_set(tp, tcb->seq,
+					   wren_before(tcb->end_seq, tp->rcv_nxt) ?
+					   tcb->end_seq : tp->rcv_nxt);
+		wren_tcp_send_ack(sk);
 		goto drop;
 	}
 

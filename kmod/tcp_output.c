@@ -202,7 +202,7 @@ static unsigned int wren_tcp_est_opts_len(const struct wren_tcp_sock *tp,
 					  unsigned int room)
 {
 	unsigned int len = wren_tcp_base_opts(tp);
-	unsigned int n = tp->num_sacks;
+	unsigned int n = tp->num_sacks + tp->dsack_pending;
 
 	room = min(room, 40U);
 	if (n && tp->sack_ok && room >= len + 12) {
@@ -225,12 +225,21 @@ static void wren_tcp_write_est_opts(struct wren_tcp_sock *tp, __be32 *p,
 		len -= 12;
 	}
 	if (len >= 12) {
+		const struct wren_sack_block *b = tp->sacks;
+
 		n = (len - 4) / 8;
 		*p++ = htonl((WREN_TCPOPT_NOP << 24) | (WREN_TCPOPT_NOP << 16) |
 			     (WREN_TCPOPT_SACK << 8) | (2 + 8 * n));
+		if (tp->dsack_pending) {
+			/* RFC 2883: the duplicate first, once. */
+			*p++ = htonl(tp->dsack.start);
+			*p++ = htonl(tp->dsack.end);
+			tp->dsack_pending = 0;
+			n--;
+		}
 		for (i = 0; i < n; i++) {
-			*p++ = htonl(tp->sacks[i].start);
-			*p++ = htonl(tp->sacks[i].end);
+			*p++ = htonl(b[i].start);
+			*p++ = htonl(b[i].end);
 		}
 	}
 }

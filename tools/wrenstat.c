@@ -515,6 +515,8 @@ static const struct {
 	{ "TcpExt", "TCPKeepAlive", "%lu keepalive probes sent" },
 	{ "TcpExt", "TCPWinProbe", "%lu zero window probes sent" },
 	{ "TcpExt", "TCPBacklogDrop", "%lu segments dropped (socket backlog full)" },
+	{ "TcpExt", "TCPDSACKSent", "%lu D-SACKs sent for duplicate data" },
+	{ "TcpExt", "TCPDSACKRecv", "%lu D-SACKs received" },
 };
 
 static void print_counter(const char *group, const char *name,
