@@ -89,6 +89,9 @@ const char *const wren_mib_group[WREN_MIB_MAX] = {
 	[WREN_MIB_TcpExt_TCPBacklogDrop] = "TcpExt",
 	[WREN_MIB_TcpExt_TCPDSACKSent] = "TcpExt",
 	[WREN_MIB_TcpExt_TCPDSACKRecv] = "TcpExt",
+	[WREN_MIB_TcpExt_TCPLostRetransmit] = "TcpExt",
+	[WREN_MIB_TcpExt_TCPLossProbes] = "TcpExt",
+	[WREN_MIB_TcpExt_TCPLossProbeRecovery] = "TcpExt",
 };
 
 const char *const wren_mib_name[WREN_MIB_MAX] = {
@@ -176,6 +179,9 @@ const char *const wren_mib_name[WREN_MIB_MAX] = {
 	[WREN_MIB_TcpExt_TCPBacklogDrop] = "TCPBacklogDrop",
 	[WREN_MIB_TcpExt_TCPDSACKSent] = "TCPDSACKSent",
 	[WREN_MIB_TcpExt_TCPDSACKRecv] = "TCPDSACKRecv",
+	[WREN_MIB_TcpExt_TCPLostRetransmit] = "TCPLostRetransmit",
+	[WREN_MIB_TcpExt_TCPLossProbes] = "TCPLossProbes",
+	[WREN_MIB_TcpExt_TCPLossProbeRecovery] = "TCPLossProbeRecovery",
 };
 
 const char *const wren_drop_name[WREN_DROP_MAX] = {

@@ -102,6 +102,9 @@ enum wren_mib_field {
 	WREN_MIB_TcpExt_TCPBacklogDrop,
 	WREN_MIB_TcpExt_TCPDSACKSent,
 	WREN_MIB_TcpExt_TCPDSACKRecv,
+	WREN_MIB_TcpExt_TCPLostRetransmit,
+	WREN_MIB_TcpExt_TCPLossProbes,
+	WREN_MIB_TcpExt_TCPLossProbeRecovery,
 	WREN_MIB_MAX
 };
 

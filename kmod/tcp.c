@@ -622,6 +622,7 @@ static int wren_tcp_disconnect(struct sock *sk, int flags)
 	tp->snd_cwnd = WREN_TCP_INIT_CWND;
 	tp->snd_ssthresh = 0x7fffffff;
 	tp->ca_state = WREN_CA_OPEN;
+	tp->tlp_high_seq = 0;
 	tp->retransmits = 0;
 	tp->backoff = 0;
 	tp->rtx_start = 0;

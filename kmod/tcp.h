@@ -88,7 +88,12 @@ static inline bool wren_between(u32 seq, u32 lo, u32 hi)	/* lo<=seq<=hi */
 struct wren_tcp_cb {
 	u32	seq;		/* first sequence number */
 	u32	end_seq;	/* seq + data + SYN + FIN */
-	u32	ack_seq;	/* input: the segment's ACK field */
+	union {
+		u32	ack_seq;	/* input: the segment's ACK field */
+		u32	rtx_nxt;	/* output: snd_nxt at its last
+					 * retransmission
+					 */
+	};
 	u64	tx_us;		/* output: time of the last transmission */
 	u8	flags;		/* TCPHDR_* of the segment */
 	u8	sacked;		/* output: WREN_TCPCB_* */
@@ -211,6 +216,7 @@ enum {
 	WREN_TCP_TIMER_NONE,
 	WREN_TCP_TIMER_RTO,	/* retransmission (also SYN, SYN-ACK) */
 	WREN_TCP_TIMER_PROBE,	/* persist: zero-window probe */
+	WREN_TCP_TIMER_TLP,	/* tail loss probe (RFC 8985 7) */
 };
 
 struct wren_tcp_sock {
@@ -269,11 +275,17 @@ struct wren_tcp_sock {
 	unsigned long	lrcvtime;	/* jiffies of the last received segment */
 	unsigned long	lsndtime;	/* jiffies of the last data sent */
 
-	/* Congestion control (RFC 5681, 6582, 6675). */
+	/* Congestion control (RFC 5681, 6582, 6675, 6937). */
 	u32	snd_cwnd;	/* segments */
 	u32	snd_ssthresh;
 	u32	snd_cwnd_cnt;	/* linear-increase counter */
 	u32	high_seq;	/* recovery point */
+	u32	highest_sack;	/* end of the highest SACKed data seen */
+	u32	prior_cwnd;	/* PRR: cwnd when recovery began */
+	u32	prr_delivered;	/* PRR: segments delivered in recovery */
+	u32	prr_out;	/* PRR: segments sent in recovery */
+	u32	tlp_high_seq;	/* snd_nxt when a loss probe went out, 0: none */
+	u8	tlp_retrans;	/* that probe was a retransmission */
 	u32	packets_out;	/* segments sent, not cumulatively acked */
 	u32	sacked_out;	/* of those, SACKed */
 	u32	lost_out;	/* of those, marked lost */
@@ -468,6 +480,7 @@ void wren_tcp_init_xmit_timers(struct sock *sk);
 int wren_tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 void wren_tcp_push(struct sock *sk, int nonagle);
 bool wren_tcp_write_xmit(struct sock *sk, int nonagle);
+void wren_tcp_send_loss_probe(struct sock *sk);
 void wren_tcp_send_ack(struct sock *sk);
 void wren_tcp_send_delayed_ack(struct sock *sk);
 void wren_tcp_send_fin(struct sock *sk);

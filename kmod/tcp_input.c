@@ -130,19 +130,69 @@ static void wren_tcp_rtt_sample(struct sock *sk, long rtt_us)
 			  WREN_TCP_RTO_MIN, WREN_TCP_RTO_MAX);
 }
 
+/*
+ * RFC 8985 7.2: with SACK, in the Open state and no probe outstanding,
+ * arm a tail loss probe 2 SRTT ahead (plus the worst-case delayed ACK
+ * when one segment is in flight, at least 10 ms), if that is sooner than
+ * the RTO.  A lost tail, or the lost ACK of a whole flight, then costs a
+ * probe instead of a timeout.
+ */
+static bool wren_tcp_schedule_tlp(struct sock *sk, unsigned long rto)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	unsigned long pto;
+	u32 pto_us;
+
+	if (!tp->sack_ok || tp->ca_state != WREN_CA_OPEN || tp->tlp_high_seq ||
+	    !tp->srtt_us || (sk->sk_state != TCP_ESTABLISHED &&
+			     sk->sk_state != TCP_CLOSE_WAIT))
+		return false;
+	pto_us = (tp->srtt_us >> 3) * 2;
+	if (tp->packets_out == 1)
+		pto_us += jiffies_to_usecs(WREN_TCP_DELACK_MAX);
+	pto = usecs_to_jiffies(max_t(u32, pto_us, 10000));
+	if (pto >= rto)
+		return false;
+	wren_tcp_reset_rtx_timer(sk, WREN_TCP_TIMER_TLP, pto);
+	return true;
+}
+
 /* Restart the RTO for the oldest outstanding segment (RFC 6298 5.3). */
 void wren_tcp_rearm_rto(struct sock *sk)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	unsigned long rto = min_t(unsigned long, tp->rto << tp->backoff,
+				  WREN_TCP_RTO_MAX);
 
 	if (!tp->packets_out) {
-		if (tp->timer_mode == WREN_TCP_TIMER_RTO)
+		if (tp->timer_mode == WREN_TCP_TIMER_RTO ||
+		    tp->timer_mode == WREN_TCP_TIMER_TLP)
 			wren_tcp_clear_rtx_timer(sk);
 		return;
 	}
-	wren_tcp_reset_rtx_timer(sk, WREN_TCP_TIMER_RTO,
-				 min_t(unsigned long, tp->rto << tp->backoff,
-				       WREN_TCP_RTO_MAX));
+	if (wren_tcp_schedule_tlp(sk, rto))
+		return;
+	wren_tcp_reset_rtx_timer(sk, WREN_TCP_TIMER_RTO, rto);
+}
+
+/*
+ * The end of a loss-probe episode (RFC 8985 7.4, simplified): a probe
+ * that retransmitted data nobody reported as duplicate repaired a loss,
+ * which is congestion: the window comes down as after fast recovery.
+ */
+static void wren_tcp_tlp_ack(struct sock *sk, u32 ack)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+
+	if (!tp->tlp_high_seq || wren_before(ack, tp->tlp_high_seq))
+		return;
+	if (tp->tlp_retrans && tp->ca_state == WREN_CA_OPEN) {
+		tp->snd_ssthresh = tp->cong->ssthresh(sk);
+		tp->snd_cwnd = max(tp->snd_ssthresh, 2U);
+		tp->snd_cwnd_cnt = 0;
+		WREN_INC(tp->tbl->wn, TcpExt, TCPLossProbeRecovery);
+	}
+	tp->tlp_high_seq = 0;
 }
 
 /* ---- congestion state ----------------------------------------------------------- */
@@ -169,6 +219,7 @@ void wren_tcp_enter_loss(struct sock *sk)
 	}
 	tp->snd_cwnd = 1;
 	tp->snd_cwnd_cnt = 0;
+	tp->tlp_high_seq = 0;
 	tp->high_seq = tp->snd_nxt;
 	tp->lost_out = 0;
 	tp->retrans_out = 0;
@@ -218,8 +269,12 @@ static void wren_tcp_sacktag(struct sock *sk, const struct wren_tcp_opts *o,
 	int i = 0, n = 0;
 
 	if (wren_tcp_is_dsack(o, ack)) {
-		/* A duplicate arrived: nothing to tag (no undo here). */
+		/* A duplicate arrived: nothing to tag (no undo here).  If it
+		 * is our loss probe, the probe repaired nothing.
+		 */
 		WREN_INC(tp->tbl->wn, TcpExt, TCPDSACKRecv);
+		if (tp->tlp_high_seq && o->sack[0].end == tp->tlp_high_seq)
+			tp->tlp_high_seq = 0;
 		i = 1;
 	}
 	for (; i < o->num_sacks; i++) {
@@ -238,6 +293,9 @@ static void wren_tcp_sacktag(struct sock *sk, const struct wren_tcp_opts *o,
 	}
 	if (!n)
 		return;
+	if (wren_after(hi, tp->highest_sack) ||
+	    !wren_after(tp->highest_sack, tp->snd_una))
+		tp->highest_sack = hi;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
 
@@ -283,8 +341,20 @@ static void wren_tcp_mark_lost(struct sock *sk)
 			above--;
 			continue;
 		}
-		if (tcb->sacked & (WREN_TCPCB_LOST | WREN_TCPCB_RETRANS))
+		if (tcb->sacked & WREN_TCPCB_LOST)
 			continue;
+		if (tcb->sacked & WREN_TCPCB_RETRANS) {
+			/*
+			 * A retransmission is lost too when data sent
+			 * DupThresh segments after it has been SACKed.
+			 */
+			if (!wren_after(tp->highest_sack,
+					tcb->rtx_nxt + 3 * tp->mss_cache))
+				continue;
+			tcb->sacked &= ~WREN_TCPCB_RETRANS;
+			tp->retrans_out--;
+			WREN_INC(tp->tbl->wn, TcpExt, TCPLostRetransmit);
+		}
 		tcb->sacked |= WREN_TCPCB_LOST;
 		tp->lost_out++;
 	}
@@ -319,10 +389,42 @@ static void wren_tcp_enter_recovery(struct sock *sk)
 	else
 		WREN_INC(tp->tbl->wn, TcpExt, TCPRenoRecovery);
 	tp->high_seq = tp->snd_nxt;
+	tp->tlp_high_seq = 0;	/* recovery repairs what the probe found */
+	tp->prior_cwnd = max(tp->snd_cwnd, 1U);
 	tp->snd_ssthresh = tp->cong->ssthresh(sk);
-	tp->snd_cwnd = max(tp->snd_ssthresh, 2U);
+	tp->prr_delivered = 0;
+	tp->prr_out = 0;
 	tp->snd_cwnd_cnt = 0;
 	wren_tcp_set_ca_state(sk, WREN_CA_RECOVERY);
+}
+
+/*
+ * Proportional Rate Reduction (RFC 6937): in recovery, send about
+ * ssthresh/prior_cwnd segments for every segment delivered while the pipe
+ * is above ssthresh, then grow back to ssthresh at most as fast as slow
+ * start (PRR-SSRB).  The first call of a recovery sends at least the
+ * fast retransmission (RFC 6675 5 (4.3)).
+ */
+static void wren_tcp_prr(struct sock *sk, u32 delivered)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	u32 pipe = wren_tcp_in_flight(tp);
+	int sndcnt;
+
+	tp->prr_delivered += delivered;
+	if (pipe > tp->snd_ssthresh) {
+		u64 d = (u64)tp->snd_ssthresh * tp->prr_delivered +
+			tp->prior_cwnd - 1;
+
+		sndcnt = (int)div_u64(d, tp->prior_cwnd) - (int)tp->prr_out;
+	} else {
+		sndcnt = max_t(int, tp->prr_delivered - tp->prr_out,
+			       delivered) + 1;
+		sndcnt = min_t(int, tp->snd_ssthresh - pipe, sndcnt);
+	}
+	if (!tp->prr_out && sndcnt < 1)
+		sndcnt = 1;
+	tp->snd_cwnd = pipe + max(sndcnt, 0);
 }
 
 /*
@@ -330,9 +432,11 @@ static void wren_tcp_enter_recovery(struct sock *sk)
  * recovery (SACK: RFC 6675; without: NewReno, RFC 6582 with "reno SACKs"
  * counting duplicate ACKs).
  */
-static void wren_tcp_fastretrans(struct sock *sk, u32 acked, bool dupack)
+static void wren_tcp_fastretrans(struct sock *sk, u32 acked, bool dupack,
+				 u32 prior_sacked)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	u32 delivered;
 
 	if (!tp->sack_ok) {
 		if (dupack) {
@@ -346,12 +450,15 @@ static void wren_tcp_fastretrans(struct sock *sk, u32 acked, bool dupack)
 		}
 	}
 
+	/* Segments that left the network with this ACK (RFC 6937). */
+	delivered = (u32)max_t(s64, 0, (s64)acked + tp->sacked_out -
+				    prior_sacked);
+
 	if (tp->ca_state >= WREN_CA_RECOVERY &&
 	    !wren_before(tp->snd_una, tp->high_seq)) {
-		/* Full ACK: recovery is over. */
+		/* Full ACK: recovery is over, cwnd is ssthresh (RFC 6937). */
 		if (tp->ca_state == WREN_CA_RECOVERY)
-			tp->snd_cwnd = max(min(tp->snd_cwnd, tp->snd_ssthresh),
-					   2U);
+			tp->snd_cwnd = max(tp->snd_ssthresh, 2U);
 		tp->dupacks = 0;
 		if (!tp->sack_ok)
 			tp->sacked_out = 0;
@@ -389,6 +496,8 @@ static void wren_tcp_fastretrans(struct sock *sk, u32 acked, bool dupack)
 			wren_tcp_mark_lost(sk);
 		break;
 	}
+	if (tp->ca_state == WREN_CA_RECOVERY)
+		wren_tcp_prr(sk, delivered);
 	wren_tcp_xmit_retransmit_queue(sk);
 }
 
@@ -448,7 +557,7 @@ static int wren_tcp_ack(struct sock *sk, struct sk_buff *skb,
 	u32 nwin = (u32)tcb->window << tp->snd_wscale;
 	bool any_retrans = false, dupack, wnd_changed = false;
 	long rtt_us = -1;
-	u32 acked = 0;
+	u32 acked = 0, prior_sacked;
 
 	if (wren_after(ack, tp->snd_nxt)) {
 		/* RFC 5961 5.2 / RFC 9293: ACK of data never sent. */
@@ -473,6 +582,7 @@ static int wren_tcp_ack(struct sock *sk, struct sk_buff *skb,
 		tp->snd_wl2 = ack;
 	}
 
+	prior_sacked = tp->sacked_out;
 	if (tp->sack_ok && o->num_sacks)
 		wren_tcp_sacktag(sk, o, ack);
 
@@ -506,7 +616,9 @@ static int wren_tcp_ack(struct sock *sk, struct sk_buff *skb,
 		 !wnd_changed && tcb->end_seq == tcb->seq &&
 		 !(tcb->flags & (WREN_TCPHDR_SYN | WREN_TCPHDR_FIN));
 	if (acked || dupack || tp->sacked_out)
-		wren_tcp_fastretrans(sk, acked, dupack);
+		wren_tcp_fastretrans(sk, acked, dupack, prior_sacked);
+	if (acked)
+		wren_tcp_tlp_ack(sk, ack);
 
 	/* Congestion avoidance: grow when cwnd was the limit. */
 	if (acked && tp->ca_state != WREN_CA_RECOVERY &&

@@ -527,6 +527,8 @@ static void wren_tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb,
 			skb->next;
 	tp->snd_nxt = tcb->end_seq;
 	tp->packets_out++;
+	if (tp->ca_state == WREN_CA_RECOVERY)
+		tp->prr_out++;
 	WREN_INC(tp->tbl->wn, TcpExt, TCPOrigDataSent);
 }
 
@@ -656,6 +658,9 @@ int wren_tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (!(tcb->sacked & WREN_TCPCB_RETRANS))
 		tp->retrans_out++;
 	tcb->sacked |= WREN_TCPCB_RETRANS | WREN_TCPCB_EVER_RETRANS;
+	tcb->rtx_nxt = tp->snd_nxt;
+	if (tp->ca_state == WREN_CA_RECOVERY)
+		tp->prr_out++;
 	tp->total_retrans++;
 	WREN_INC(tp->tbl->wn, Tcp, RetransSegs);
 	if (tp->ca_state == WREN_CA_RECOVERY)
@@ -692,6 +697,43 @@ void wren_tcp_xmit_retransmit_queue(struct sock *sk)
 	}
 	if (any && !timer_pending(&tp->rtx_timer))
 		wren_tcp_rearm_rto(sk);
+}
+
+/*
+ * The tail loss probe fired (RFC 8985 7.3): no ACK for 2 SRTT.  Send one
+ * new segment if the peer's window takes it, else retransmit the last
+ * one sent, to draw an ACK (with SACK or D-SACK) that tells what was
+ * lost; then the RTO watches again.
+ */
+void wren_tcp_send_loss_probe(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	u32 nxt = tp->snd_nxt, cwnd = tp->snd_cwnd;
+	struct sk_buff *skb;
+
+	if (!tp->packets_out)
+		return;
+	if (tp->ca_state == WREN_CA_OPEN && !tp->tlp_high_seq) {
+		if (tp->send_head) {
+			/* One segment beyond cwnd, the window permitting. */
+			tp->snd_cwnd = wren_tcp_in_flight(tp) + 1;
+			wren_tcp_write_xmit(sk, 1);
+			tp->snd_cwnd = cwnd;
+		}
+		tp->tlp_retrans = tp->snd_nxt == nxt;
+		if (tp->tlp_retrans) {
+			skb = tp->send_head ? tp->send_head->prev :
+			      skb_peek_tail(&sk->sk_write_queue);
+			if (skb && skb != (struct sk_buff *)&sk->sk_write_queue &&
+			    !(WREN_TCP_CB(skb)->sacked & WREN_TCPCB_SACKED))
+				wren_tcp_retransmit_skb(sk, skb);
+		}
+		tp->tlp_high_seq = tp->snd_nxt;
+		WREN_INC(tp->tbl->wn, TcpExt, TCPLossProbes);
+	}
+	wren_tcp_reset_rtx_timer(sk, WREN_TCP_TIMER_RTO,
+				 min_t(unsigned long, tp->rto << tp->backoff,
+				       WREN_TCP_RTO_MAX));
 }
 
 /* ---- control segments ----------------------------------------------------------- */

@@ -4,7 +4,8 @@
  *
  *  rtx_timer     retransmission (RFC 6298: backoff, Karn via the cb
  *                marks) or, in WREN_TCP_TIMER_PROBE mode, the persist
- *                timer sending zero-window probes
+ *                timer sending zero-window probes, or, in
+ *                WREN_TCP_TIMER_TLP mode, the tail loss probe (RFC 8985)
  *  delack_timer  the delayed ACK (RFC 1122 4.2.3.2: at most 200 ms)
  *  sk->sk_timer  keepalive (RFC 1122 4.2.3.6) and the FIN_WAIT2 timeout
  *                of orphaned sockets
@@ -149,6 +150,8 @@ void wren_tcp_rtx_timer_handler(struct sock *sk)
 		wren_tcp_retransmit_timer(sk);
 	else if (mode == WREN_TCP_TIMER_PROBE)
 		wren_tcp_probe_timer(sk);
+	else if (mode == WREN_TCP_TIMER_TLP)
+		wren_tcp_send_loss_probe(sk);
 }
 
 void wren_tcp_delack_handler(struct sock *sk)

@@ -517,6 +517,9 @@ static const struct {
 	{ "TcpExt", "TCPBacklogDrop", "%lu segments dropped (socket backlog full)" },
 	{ "TcpExt", "TCPDSACKSent", "%lu D-SACKs sent for duplicate data" },
 	{ "TcpExt", "TCPDSACKRecv", "%lu D-SACKs received" },
+	{ "TcpExt", "TCPLostRetransmit", "%lu retransmissions lost again" },
+	{ "TcpExt", "TCPLossProbes", "%lu tail loss probes sent" },
+	{ "TcpExt", "TCPLossProbeRecovery", "%lu losses repaired by a tail loss probe" },
 };
 
 static void print_counter(const char *group, const char *name,

@@ -15,7 +15,11 @@
  *    first, merged as holes fill; data received twice is reported once in
  *    a D-SACK block (RFC 2883);
  *  - delayed ACK: one segment waits for the timer (40 ms at least), a
- *    second full segment is ACKed without it.
+ *    second full segment is ACKed without it;
+ *  - wren as the sender: a flight nobody ACKs draws a tail loss probe (the
+ *    last segment again) before any timeout (RFC 8985); a fast
+ *    retransmission that is lost again is sent once more when data sent
+ *    after it is SACKed, without a timeout.
  */
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -55,9 +59,11 @@ struct wire {
 	uint32_t snd_nxt, rcv_nxt;
 	bool ts;			/* put timestamps on our segments */
 	uint32_t tsval, ts_recent;
+	int nsack;			/* SACK blocks on O_TS_SACK */
+	uint32_t sack[3][2];
 };
 
-enum opts { O_NONE, O_TS, O_SYN_ALL };
+enum opts { O_NONE, O_TS, O_SYN_ALL, O_TS_SACK };
 
 static int wire_send(struct wire *w, uint32_t seq, uint32_t ack,
 		     uint8_t flags, const void *data, size_t len,
@@ -76,10 +82,10 @@ static int wire_send(struct wire *w, uint32_t seq, uint32_t ack,
 		o[8] = 4; o[9] = 2;				/* SACK ok */
 		olen = 10;
 	}
-	if (opts == O_SYN_ALL || opts == O_TS) {
+	if (opts != O_NONE) {
 		uint32_t v = htonl(w->tsval), e = htonl(w->ts_recent);
 
-		if (opts == O_TS) {
+		if (opts != O_SYN_ALL) {
 			o[0] = 1; o[1] = 1;
 			olen = 2;
 		}
@@ -87,6 +93,20 @@ static int wire_send(struct wire *w, uint32_t seq, uint32_t ack,
 		memcpy(o + olen + 2, &v, 4);
 		memcpy(o + olen + 6, &e, 4);
 		olen += 10;
+	}
+	if (opts == O_TS_SACK && w->nsack) {
+		int k;
+
+		o[olen] = 1; o[olen + 1] = 1;
+		o[olen + 2] = 5; o[olen + 3] = (uint8_t)(2 + 8 * w->nsack);
+		olen += 4;
+		for (k = 0; k < w->nsack; k++) {
+			uint32_t a = htonl(w->sack[k][0]), b = htonl(w->sack[k][1]);
+
+			memcpy(o + olen, &a, 4);
+			memcpy(o + olen + 4, &b, 4);
+			olen += 8;
+		}
 	}
 	tlen = 20 + olen + len;
 	memset(t, 0, 20);
@@ -478,6 +498,137 @@ TEST_F(wire, syn_offer_and_peer_without_options)
 	EXPECT_FALSE(s.ts);
 	/* Unscaled: the raw window field is the window, at most 65535. */
 	EXPECT_LT(0, s.win);
+}
+
+/*
+ * wren writes @bytes (after one round trip that gives it an RTT sample);
+ * the data segments it sends within @ms are in @segs (at most @max), in
+ * the order they came, retransmissions included.  Returns their count.
+ */
+static int wren_sends(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(wire) *self, size_t bytes, struct seg *segs,
+		      int max, int ms, bool (*stop)(struct seg *, int))
+{
+	static char buf[65536];
+	struct wire *w = &self->w;
+	struct seg s;
+	int n = 0;
+
+	/* One byte there and its ACK back: an RTT sample for wren. */
+	EXPECT_EQ(1, write(self->c, "r", 1));
+	do {
+		if (wire_recv(w, &s, 5000))
+			return 0;
+	} while (!s.len);
+	w->rcv_nxt = s.seq + s.len;
+	EXPECT_EQ(0, wire_send(w, w->snd_nxt, w->rcv_nxt, F_ACK, NULL, 0,
+			       O_TS));
+	wt_msleep(50);
+	memset(buf, 'x', sizeof(buf));
+	EXPECT_EQ((ssize_t)bytes, write(self->c, buf, bytes));
+	while (n < max && wire_recv(w, &segs[n], ms) == 0) {
+		if (!segs[n].len)
+			continue;
+		n++;
+		if (stop && stop(segs, n))
+			break;
+	}
+	return n;
+}
+
+/* Stop once a segment came a second time. */
+static bool seen_twice(struct seg *segs, int n)
+{
+	int i;
+
+	for (i = 0; i < n - 1; i++)
+		if (segs[i].seq == segs[n - 1].seq)
+			return true;
+	return false;
+}
+
+/*
+ * A flight of four segments and no ACK at all: before the RTO, wren probes
+ * with its last segment (RFC 8985 7.3).  ACKing everything afterwards,
+ * without a D-SACK, counts a loss the probe repaired.
+ */
+TEST_F(wire, tail_loss_probe)
+{
+	long long tlp = ws_snmp("TcpExt", "TCPLossProbes");
+	long long rto = ws_snmp("TcpExt", "TCPTimeouts");
+	long long rec = ws_snmp("TcpExt", "TCPLossProbeRecovery");
+	const uint32_t isn = 0x10000000;
+	struct wire *w = &self->w;
+	struct seg sa, segs[16];
+	int n;
+
+	open_to_wren(_metadata, self, PORT + 4, isn, &sa);
+	w->snd_nxt = isn + 1;
+	n = wren_sends(_metadata, self, 3000, segs, 16, 3000, seen_twice);
+	ASSERT_LE(2, n);
+	ASSERT_TRUE(seen_twice(segs, n));
+	/* The segment sent again is the last one, and no timeout fired. */
+	EXPECT_EQ(segs[n - 2].seq, segs[n - 1].seq);
+	EXPECT_EQ(tlp + 1, ws_snmp("TcpExt", "TCPLossProbes"));
+	EXPECT_EQ(rto, ws_snmp("TcpExt", "TCPTimeouts"));
+	w->rcv_nxt = segs[n - 1].seq + segs[n - 1].len;
+	ASSERT_EQ(0, wire_send(w, w->snd_nxt, w->rcv_nxt, F_ACK, NULL, 0,
+			       O_TS));
+	EXPECT_EQ(rec + 1, NT_WAIT_ABOVE(3000, rec,
+					 ws_snmp("TcpExt",
+						 "TCPLossProbeRecovery")));
+}
+
+/*
+ * The first segment of a flight is lost, and so is its fast
+ * retransmission: once data sent after the retransmission is SACKed, wren
+ * sends it again, before any timeout.
+ */
+TEST_F(wire, lost_retransmission)
+{
+	long long lost = ws_snmp("TcpExt", "TCPLostRetransmit");
+	long long rto = ws_snmp("TcpExt", "TCPTimeouts");
+	const uint32_t isn = 0x20000000;
+	struct wire *w = &self->w;
+	struct seg sa, segs[64], s;
+	uint32_t head, top;
+	int n, i, again = 0;
+
+	open_to_wren(_metadata, self, PORT + 5, isn, &sa);
+	w->snd_nxt = isn + 1;
+	/* The initial window: ten segments (wren's IW), of 40 written. */
+	n = wren_sends(_metadata, self, 40 * 988, segs, 10, 1000, NULL);
+	ASSERT_EQ(10, n);
+	head = segs[0].seq;
+	top = segs[9].seq + segs[9].len;
+	/* The first is "lost": SACK the other nine. */
+	w->nsack = 1;
+	w->sack[0][0] = segs[1].seq;
+	w->sack[0][1] = top;
+	ASSERT_EQ(0, wire_send(w, w->snd_nxt, head, F_ACK, NULL, 0,
+			       O_TS_SACK));
+	/* Its fast retransmission, "lost" too, and new data after it. */
+	for (i = 0; i < 40; i++) {
+		ASSERT_EQ(0, wire_recv(w, &s, 3000));
+		if (!s.len)
+			continue;
+		if (s.seq == head) {
+			if (++again == 2)
+				break;
+			continue;
+		}
+		if (s.seq == top) {
+			top += s.len;
+			/* SACK the new data as it comes. */
+			w->sack[0][1] = top;
+			ASSERT_EQ(0, wire_send(w, w->snd_nxt, head, F_ACK,
+					       NULL, 0, O_TS_SACK));
+		}
+	}
+	EXPECT_EQ(2, again);
+	EXPECT_EQ(lost + 1, ws_snmp("TcpExt", "TCPLostRetransmit"));
+	EXPECT_EQ(rto, ws_snmp("TcpExt", "TCPTimeouts"));
+	w->nsack = 0;
 }
 
 TEST_HARNESS_MAIN
