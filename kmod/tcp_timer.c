@@ -300,7 +300,6 @@ void wren_tcp_tw_timer(struct timer_list *t)
 {
 	struct wren_tcp_tw *tw = from_timer(tw, t, timer);
 
-	wren_tcp_ehash_del(tw->tbl, &tw->ent);
-	atomic_dec(&tw->tbl->tw_count);
+	wren_tcp_tw_unlink(tw);
 	wren_tcp_tw_put(tw);
 }
