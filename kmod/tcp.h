@@ -156,7 +156,7 @@ struct wren_tcp_bind_bucket {
 
 /* A slot of tbl->bhash: bind buckets whose port hashes here. */
 struct wren_tcp_bhead {
-	spinlock_t		lock;
+	spinlock_t		lock;		/* chain and its buckets (bh) */
 	struct hlist_head	chain;
 };
 
