@@ -40,20 +40,24 @@
 #define WREN_ACCEPT_FLAGS	(flags)
 #endif
 
+/*
+ * Headers that moved.  Version tests rather than __has_include(), which
+ * sparse and checkpatch cannot parse.
+ */
 /* 6.12 moved unaligned.h from asm/ to linux/. */
-#if __has_include(<linux/unaligned.h>)
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
 #endif
 
 /* 6.9 moved the page-fragment reference helpers to skbuff_ref.h. */
-#if __has_include(<linux/skbuff_ref.h>)
+#if KERNEL_VERSION(6, 9, 0) <= LINUX_VERSION_CODE
 #include <linux/skbuff_ref.h>
 #endif
 
 /* 6.5 moved the GSO helpers (__skb_gso_segment) out of netdevice.h. */
-#if __has_include(<net/gso.h>)
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
 #include <net/gso.h>
 #endif
 

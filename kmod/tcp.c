@@ -634,10 +634,12 @@ static void wren_tcp_close(struct sock *sk, long timeout)
 	}
 	if (wren_tcp_has_unread(sk)) {
 		/* RFC 2525 2.17: data unread is lost, the peer must know. */
+		WREN_INC(tp->tbl->wn, TcpExt, TCPAbortOnClose);
 		wren_tcp_set_state(sk, TCP_CLOSE);
 		wren_tcp_send_active_reset(sk, sk->sk_allocation);
 	} else if (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime) {
 		/* Zero linger: abort. */
+		WREN_INC(tp->tbl->wn, TcpExt, TCPAbortOnData);
 		wren_tcp_disconnect(sk, 0);
 	} else if (wren_tcp_close_state(sk)) {
 		wren_tcp_send_fin(sk);
@@ -661,6 +663,7 @@ adjudge:
 		int tmo = tp->linger2 ? tp->linger2 : WREN_TCP_FIN_TIMEOUT;
 
 		if (tp->linger2 < 0) {
+			WREN_INC(tp->tbl->wn, TcpExt, TCPAbortOnLinger);
 			wren_tcp_send_active_reset(sk, GFP_ATOMIC);
 			wren_tcp_done(sk);
 			goto out;

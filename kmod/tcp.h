@@ -452,6 +452,7 @@ struct wren_tcp_table {
 	 */
 	atomic_long_t		mem;
 	long			mem_pressure, mem_limit;
+	unsigned long		mem_flags;	/* bit 0: under pressure */
 
 	atomic_t		orphans;
 	atomic_t		tw_count;

@@ -742,11 +742,19 @@ void wren_tcp_charge_r(struct sock *sk, struct sk_buff *skb)
 	atomic_long_add(skb->truesize, &wren_tcp_sk(sk)->tbl->mem);
 }
 
+/* Counts TCPMemoryPressures as the namespace enters pressure. */
 bool wren_tcp_under_pressure(const struct sock *sk)
 {
-	const struct wren_tcp_table *t = wren_tcp_sk(sk)->tbl;
+	struct wren_tcp_table *t = wren_tcp_sk(sk)->tbl;
 
-	return atomic_long_read(&t->mem) > t->mem_pressure;
+	if (atomic_long_read(&t->mem) > t->mem_pressure) {
+		if (!test_and_set_bit(0, &t->mem_flags))
+			WREN_INC(t->wn, TcpExt, TCPMemoryPressures);
+		return true;
+	}
+	if (test_bit(0, &t->mem_flags))
+		clear_bit(0, &t->mem_flags);
+	return false;
 }
 
 unsigned int wren_tcp_curr_estab(struct wren_net *wn)

@@ -295,6 +295,10 @@ static void wren_tcp_enter_recovery(struct sock *sk)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 
+	if (tp->sack_ok)
+		WREN_INC(tp->tbl->wn, TcpExt, TCPSackRecovery);
+	else
+		WREN_INC(tp->tbl->wn, TcpExt, TCPRenoRecovery);
 	tp->high_seq = tp->snd_nxt;
 	tp->snd_ssthresh = tp->cong->ssthresh(sk);
 	tp->snd_cwnd = max(tp->snd_ssthresh, 2U);
@@ -536,6 +540,8 @@ static void wren_tcp_ooo_prune(struct sock *sk, unsigned int need)
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	struct rb_node *n;
 
+	if (!RB_EMPTY_ROOT(&tp->ooo))
+		WREN_INC(tp->tbl->wn, TcpExt, PruneCalled);
 	while ((n = rb_last(&tp->ooo)) &&
 	       atomic_read(&sk->sk_rmem_alloc) + need >
 	       (unsigned int)sk->sk_rcvbuf) {
@@ -546,6 +552,7 @@ static void wren_tcp_ooo_prune(struct sock *sk, unsigned int need)
 		if (tp->ooo_last == skb)
 			tp->ooo_last = NULL;
 		WREN_DROP_COUNT(tp->tbl->wn, TCP_OFO_LIMIT);
+		WREN_INC(tp->tbl->wn, TcpExt, OfoPruned);
 		kfree_skb(skb);
 	}
 	if (RB_EMPTY_ROOT(&tp->ooo))
@@ -630,11 +637,13 @@ static void wren_tcp_ooo_insert(struct sock *sk, struct sk_buff *skb)
 		}
 		if (!wren_after(tcb->end_seq, WREN_TCP_CB(s1)->end_seq)) {
 			/* Nothing new. */
+			WREN_INC(tp->tbl->wn, TcpExt, TCPOFOMerge);
 			kfree_skb(skb);
 			return;
 		}
 		p = &parent->rb_right;
 	}
+	WREN_INC(tp->tbl->wn, TcpExt, TCPOFOQueue);
 	rb_link_node(&skb->rbnode, parent, p);
 	rb_insert_color(&skb->rbnode, &tp->ooo);
 	tp->ooo_segs++;
@@ -729,6 +738,10 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	if (!wren_tcp_rmem_ok(sk, skb)) {
+		if (wren_after(tcb->seq, tp->rcv_nxt))
+			WREN_INC(tp->tbl->wn, TcpExt, TCPOFODrop);
+		else
+			WREN_INC(tp->tbl->wn, TcpExt, TCPRcvQDrop);
 		wren_drop(tp->tbl->wn, skb, WREN_DROP_TCP_RCVBUF);
 		tp->ack_pending = 2;
 		return;
@@ -989,6 +1002,7 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 
 	/* PAWS. */
 	if (wren_tcp_paws_reject(tp, &o, flags)) {
+		WREN_INC(tp->tbl->wn, TcpExt, PAWSEstab);
 		wren_tcp_send_ack(sk);
 		goto drop;
 	}
@@ -1032,6 +1046,7 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 				wren_tcp_transmit_skb(sk, syn, true);
 			goto drop;
 		}
+		WREN_INC(tp->tbl->wn, TcpExt, TCPSYNChallenge);
 		wren_tcp_send_challenge_ack(sk);
 		goto drop;
 	}
@@ -1200,8 +1215,13 @@ static void wren_tcp_listen_rcv(struct sock *lsk, struct sk_buff *skb)
 				wren_tcp_rcv_state_process(child, skb);
 				bh_unlock_sock(child);
 				sock_put(child);
+				WREN_INC(wren_tcp_sk(lsk)->tbl->wn, TcpExt,
+					 SyncookiesRecv);
 				return;
 			}
+			if (!valid)
+				WREN_INC(wren_tcp_sk(lsk)->tbl->wn, TcpExt,
+					 SyncookiesFailed);
 		}
 		if (!valid)
 			wren_tcp_send_reset_reply(net, skb);
@@ -1321,6 +1341,7 @@ lookup:
 				  READ_ONCE(sk->sk_rcvbuf) +
 				  READ_ONCE(sk->sk_sndbuf))) {
 		bh_unlock_sock(sk);
+		WREN_INC(wn, TcpExt, TCPBacklogDrop);
 		wren_drop(wn, skb, WREN_DROP_TCP_BACKLOG);
 		sock_put(sk);
 		return;

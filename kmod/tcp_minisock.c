@@ -148,11 +148,15 @@ void wren_tcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 	full_syn = lp->syn_len >= backlog;
 	spin_unlock_bh(&lp->acc_lock);
 	if (READ_ONCE(lsk->sk_state) != TCP_LISTEN || full_acc) {
+		if (full_acc)
+			WREN_INC(lp->tbl->wn, TcpExt, ListenOverflows);
+		WREN_INC(lp->tbl->wn, TcpExt, ListenDrops);
 		WREN_DROP_COUNT(lp->tbl->wn, TCP_BACKLOG);
 		return;
 	}
 	wren_tcp_parse_options(th, &o, true);
 	if (full_syn) {
+		WREN_INC(lp->tbl->wn, TcpExt, SyncookiesSent);
 		wren_tcp_send_cookie(lsk, skb, &o);
 		return;
 	}
@@ -283,6 +287,8 @@ void wren_tcp_child_established(struct sock *sk)
 	}
 	if (full) {
 		/* Drop the ACK; our SYN-ACK retransmission brings another. */
+		WREN_INC(lp->tbl->wn, TcpExt, ListenOverflows);
+		WREN_INC(lp->tbl->wn, TcpExt, ListenDrops);
 		WREN_DROP_COUNT(lp->tbl->wn, TCP_BACKLOG);
 		wren_tcp_set_state(sk, TCP_SYN_RECV);
 		return;

@@ -518,6 +518,7 @@ static void wren_tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb,
 			skb->next;
 	tp->snd_nxt = tcb->end_seq;
 	tp->packets_out++;
+	WREN_INC(tp->tbl->wn, TcpExt, TCPOrigDataSent);
 }
 
 /*
@@ -648,6 +649,10 @@ int wren_tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	tcb->sacked |= WREN_TCPCB_RETRANS | WREN_TCPCB_EVER_RETRANS;
 	tp->total_retrans++;
 	WREN_INC(tp->tbl->wn, Tcp, RetransSegs);
+	if (tp->ca_state == WREN_CA_RECOVERY)
+		WREN_INC(tp->tbl->wn, TcpExt, TCPFastRetrans);
+	else if (tp->ca_state == WREN_CA_LOSS)
+		WREN_INC(tp->tbl->wn, TcpExt, TCPSlowStartRetrans);
 	if (!tp->rtx_start)
 		tp->rtx_start = jiffies;
 	return 0;
@@ -913,8 +918,10 @@ void wren_tcp_send_challenge_ack(struct sock *sk)
 	}
 	send = t->chal_count++ < WREN_TCP_CHALLENGE_PER_SEC;
 	spin_unlock_bh(&t->chal_lock);
-	if (send)
+	if (send) {
+		WREN_INC(t->wn, TcpExt, TCPChallengeACK);
 		wren_tcp_send_ack(sk);
+	}
 }
 
 /* ---- replies without a socket ------------------------------------------------ */

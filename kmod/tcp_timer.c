@@ -78,9 +78,11 @@ static void wren_tcp_retransmit_timer(struct sock *sk)
 			wren_tcp_child_drop(sk);
 			return;
 		}
+		WREN_INC(tp->tbl->wn, TcpExt, TCPAbortOnTimeout);
 		wren_tcp_write_err(sk);	/* wren_tcp_done() counts */
 		return;
 	}
+	WREN_INC(tp->tbl->wn, TcpExt, TCPTimeouts);
 
 	if (sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV) {
 		wren_tcp_enter_loss(sk);
@@ -120,10 +122,12 @@ static void wren_tcp_probe_timer(struct sock *sk)
 		tp->rtx_start = jiffies;
 	if (tp->probes_out >= WREN_TCP_RETRIES2 ||
 	    wren_tcp_user_timeout_hit(tp)) {
+		WREN_INC(tp->tbl->wn, TcpExt, TCPAbortOnTimeout);
 		wren_tcp_write_err(sk);
 		return;
 	}
 	wren_tcp_send_probe(sk);
+	WREN_INC(tp->tbl->wn, TcpExt, TCPWinProbe);
 	tp->probes_out++;
 	if (tp->backoff < 16)
 		tp->backoff++;
@@ -154,6 +158,7 @@ void wren_tcp_delack_handler(struct sock *sk)
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN ||
 	    timer_pending(&tp->delack_timer) || !tp->ack_pending)
 		return;
+	WREN_INC(tp->tbl->wn, TcpExt, DelayedACKs);
 	wren_tcp_send_ack(sk);
 }
 
@@ -173,6 +178,7 @@ void wren_tcp_keepalive_handler(struct sock *sk)
 	case TCP_FIN_WAIT2:
 		if (sock_flag(sk, SOCK_DEAD)) {
 			/* FIN_WAIT2 timeout of an orphan. */
+			WREN_INC(tp->tbl->wn, TcpExt, TCPAbortOnLinger);
 			wren_tcp_send_active_reset(sk, GFP_ATOMIC);
 			wren_tcp_done(sk);
 			return;
@@ -196,11 +202,13 @@ void wren_tcp_keepalive_handler(struct sock *sk)
 	if ((tp->user_timeout && tp->keepalive_probes &&
 	     idle >= msecs_to_jiffies(tp->user_timeout)) ||
 	    tp->keepalive_probes >= tp->keepcnt) {
+		WREN_INC(tp->tbl->wn, TcpExt, TCPAbortOnTimeout);
 		wren_tcp_send_active_reset(sk, GFP_ATOMIC);
 		wren_tcp_write_err(sk);
 		return;
 	}
 	wren_tcp_send_probe(sk);
+	WREN_INC(tp->tbl->wn, TcpExt, TCPKeepAlive);
 	tp->keepalive_probes++;
 	wren_tcp_reset_keepalive(sk, tp->keepintvl);
 }
@@ -301,5 +309,6 @@ void wren_tcp_tw_timer(struct timer_list *t)
 	struct wren_tcp_tw *tw = from_timer(tw, t, timer);
 
 	wren_tcp_tw_unlink(tw);
+	WREN_INC(tw->tbl->wn, TcpExt, TW);
 	wren_tcp_tw_put(tw);
 }

@@ -47,12 +47,14 @@ count_boot() {	# $1 = boot name, $2 = qemu.sh exit status
 	echo "== boot $boot: $p passed, $f failed, $s skipped (logs: $BUILD/logs/$boot/)"
 }
 
-# Boots run WREN_CHECK_JOBS at a time (default 2: one per core); results are
-# printed and counted in boots.list order.
+# Boots run WREN_CHECK_JOBS at a time (default 2: one per core), the
+# longest (by timeout) first so the slow TCP boots overlap the rest; results
+# are printed and counted in boots.list order.
 jobs=${WREN_CHECK_JOBS:-2}
 want=" $* "
 start=$SECONDS
 names=()
+queue=()
 trim() { local v=$1; v=${v#"${v%%[![:space:]]*}"}; echo "${v%"${v##*[![:space:]]}"}"; }
 run_boot() {	# name nics tests timeout
 	local rc=0
@@ -66,12 +68,16 @@ while IFS='|' read -r name nics tests timeout; do
 	case "$name" in ""|"#"*) continue ;; esac
 	nics=$(trim "$nics"); tests=$(trim "$tests"); timeout=$(trim "$timeout")
 	[ $# -gt 0 ] && [ "${want/ $name /}" = "$want" ] && continue
+	names+=("$name")
+	queue+=("${timeout:-600}|$name|$nics|$tests")
+done < "$list"
+while IFS='|' read -r timeout name nics tests; do
+	[ -n "$name" ] || continue
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
 	echo "== boot $name started: nics $nics; tests: $tests"
 	rm -f "$BUILD/logs/$name.rc"
-	run_boot "$name" "$nics" "$tests" "$timeout" &
-	names+=("$name")
-done < "$list"
+	run_boot "$name" "$nics" "$tests" "$timeout" < /dev/null &
+done < <(printf '%s\n' "${queue[@]}" | sort -t'|' -k1,1nr -s)
 wait
 
 for name in "${names[@]}"; do

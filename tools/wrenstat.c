@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -484,6 +485,36 @@ static const struct {
 	{ "Udp", "InCsumErrors", "%lu with bad checksum" },
 	{ "Udp", "IgnoredMulti", "%lu ignored multicast/broadcast packets" },
 	{ "Udp", "MemErrors", "%lu memory errors" },
+	{ "TcpExt", "SyncookiesSent", "%lu SYN cookies sent" },
+	{ "TcpExt", "SyncookiesRecv", "%lu SYN cookies received" },
+	{ "TcpExt", "SyncookiesFailed", "%lu invalid SYN cookies received" },
+	{ "TcpExt", "PruneCalled", "%lu times the out-of-order queue was pruned" },
+	{ "TcpExt", "OfoPruned", "%lu out-of-order segments pruned" },
+	{ "TcpExt", "TW", "%lu TCP sockets finished time wait" },
+	{ "TcpExt", "PAWSEstab", "%lu packets rejected in established connections because of timestamp" },
+	{ "TcpExt", "DelayedACKs", "%lu delayed acks sent" },
+	{ "TcpExt", "ListenOverflows", "%lu times the listen queue of a socket overflowed" },
+	{ "TcpExt", "ListenDrops", "%lu SYNs to LISTEN sockets dropped" },
+	{ "TcpExt", "TCPRenoRecovery", "%lu times recovered from packet loss due to fast retransmit" },
+	{ "TcpExt", "TCPSackRecovery", "%lu times recovered from packet loss by selective acknowledgements" },
+	{ "TcpExt", "TCPFastRetrans", "%lu fast retransmits" },
+	{ "TcpExt", "TCPSlowStartRetrans", "%lu retransmits in slow start" },
+	{ "TcpExt", "TCPTimeouts", "%lu other TCP timeouts" },
+	{ "TcpExt", "TCPAbortOnData", "%lu connections reset due to unexpected data" },
+	{ "TcpExt", "TCPAbortOnClose", "%lu connections reset due to early user close" },
+	{ "TcpExt", "TCPAbortOnTimeout", "%lu connections aborted due to timeout" },
+	{ "TcpExt", "TCPAbortOnLinger", "%lu connections aborted after the FIN_WAIT2 timeout" },
+	{ "TcpExt", "TCPMemoryPressures", "%lu times TCP entered memory pressure" },
+	{ "TcpExt", "TCPChallengeACK", "%lu challenge ACKs sent" },
+	{ "TcpExt", "TCPSYNChallenge", "%lu SYNs answered with a challenge ACK" },
+	{ "TcpExt", "TCPOFOQueue", "%lu segments queued out of order" },
+	{ "TcpExt", "TCPOFODrop", "%lu out-of-order segments dropped (no memory)" },
+	{ "TcpExt", "TCPOFOMerge", "%lu out-of-order segments already held" },
+	{ "TcpExt", "TCPRcvQDrop", "%lu segments dropped (receive queue full)" },
+	{ "TcpExt", "TCPOrigDataSent", "%lu segments of new data sent" },
+	{ "TcpExt", "TCPKeepAlive", "%lu keepalive probes sent" },
+	{ "TcpExt", "TCPWinProbe", "%lu zero window probes sent" },
+	{ "TcpExt", "TCPBacklogDrop", "%lu segments dropped (socket backlog full)" },
 };
 
 static void print_counter(const char *group, const char *name,
@@ -552,9 +583,13 @@ static int show_stats(void)
 		if (!group_wanted(group))
 			continue;
 		if (strcmp(group, "WrenDrop")) {
+			/* As netstat -s: TcpExt lists what happened only. */
+			bool ext = !strcmp(group, "TcpExt");
+
 			printf("%s:\n", group);
 			for (i = 1; i < nn && i < nv; i++)
-				print_counter(group, nt[i], vt[i]);
+				if (!ext || opt.all || strtoul(vt[i], NULL, 10))
+					print_counter(group, nt[i], vt[i]);
 			continue;
 		}
 		puts("WrenDrop: packets dropped by reason");

@@ -127,11 +127,13 @@ FIXTURE_TEARDOWN(rfc5961)
 TEST_F(rfc5961, rst_in_window_not_exact)
 {
 	long long in = ws_snmp("Tcp", "InSegs");
+	long long ch = ws_snmp("TcpExt", "TCPChallengeACK");
 
 	ASSERT_EQ(0, forge(self->raw, PORT, self->wport,
 			   self->ti.rcv_nxt + 1000, 0, TH_RST));
 	wt_msleep(300);
 	EXPECT_LT(in, ws_snmp("Tcp", "InSegs"));	/* it got to TCP */
+	EXPECT_EQ(ch + 1, ws_snmp("TcpExt", "TCPChallengeACK"));
 	EXPECT_TRUE(alive(self->w, self->l));
 }
 
@@ -149,11 +151,15 @@ TEST_F(rfc5961, rst_out_of_window)
 TEST_F(rfc5961, syn_in_established)
 {
 	long long in = ws_snmp("Tcp", "InSegs");
+	long long ch = ws_snmp("TcpExt", "TCPChallengeACK");
+	long long syn = ws_snmp("TcpExt", "TCPSYNChallenge");
 
 	ASSERT_EQ(0, forge(self->raw, PORT, self->wport,
 			   self->ti.rcv_nxt + 5, 0, TH_SYN));
 	wt_msleep(300);
 	EXPECT_LT(in, ws_snmp("Tcp", "InSegs"));	/* it got to TCP */
+	EXPECT_EQ(ch + 1, ws_snmp("TcpExt", "TCPChallengeACK"));
+	EXPECT_EQ(syn + 1, ws_snmp("TcpExt", "TCPSYNChallenge"));
 	EXPECT_TRUE(alive(self->w, self->l));
 }
 

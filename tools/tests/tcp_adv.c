@@ -90,6 +90,7 @@ TEST_F_TIMEOUT(adv, zero_window_persist, 60)
 	}
 	ASSERT_EQ(EAGAIN, errno);
 	wt_msleep(3000);	/* a few probes */
+	EXPECT_LT(0, ws_snmp("TcpExt", "TCPWinProbe"));
 	while (got < sent) {
 		n = recv(self->l, buf, sizeof(buf), 0);
 		ASSERT_LT(0, n);
@@ -151,6 +152,8 @@ TEST_F(adv, half_close)
 /* Keepalive gives up on a peer that has gone silent: ETIMEDOUT. */
 TEST_F_TIMEOUT(adv, keepalive_timeout, 60)
 {
+	long long ka = ws_snmp("TcpExt", "TCPKeepAlive");
+	long long ab = ws_snmp("TcpExt", "TCPAbortOnTimeout");
 	int v = 1;
 	char c;
 
@@ -167,6 +170,9 @@ TEST_F_TIMEOUT(adv, keepalive_timeout, 60)
 	ASSERT_EQ(0, wt_peer("tc qdisc add dev peer0 root netem loss 100%%"));
 	EXPECT_EQ(-1, read(self->w, &c, 1));
 	EXPECT_EQ(ETIMEDOUT, errno);
+	/* Two probes went unanswered, then the abort. */
+	EXPECT_LE(ka + 2, ws_snmp("TcpExt", "TCPKeepAlive"));
+	EXPECT_EQ(ab + 1, ws_snmp("TcpExt", "TCPAbortOnTimeout"));
 }
 
 /* TCP_USER_TIMEOUT: unacknowledged data for longer than it: ETIMEDOUT. */
@@ -203,6 +209,7 @@ static bool in_time_wait(int rport)
 /* The namespace MSL: TIME_WAIT lasts 2 MSL. */
 TEST_F_TIMEOUT(adv, time_wait_msl, 60)
 {
+	long long tw = ws_snmp("TcpExt", "TW");
 	double t0;
 
 	ASSERT_EQ(0, wt_sh("wrenctl set tcp_msl_ms 1000"));
@@ -216,6 +223,7 @@ TEST_F_TIMEOUT(adv, time_wait_msl, 60)
 	t0 = wt_now();
 	ASSERT_TRUE(WT_WAIT(5000, !in_time_wait(PORT + 8)));
 	EXPECT_LT(1.0, wt_now() - t0 + 0.3);
+	EXPECT_EQ(tw + 1, ws_snmp("TcpExt", "TW"));
 	wt_sh("wrenctl set tcp_msl_ms 30000");
 }
 

@@ -14,8 +14,8 @@
 #include "tcp_test.h"
 
 #define NS2	"t2"
-#define IP1	"198.18.1.1"
-#define IP2	"198.18.1.2"
+#define IP1	"203.0.113.33"
+#define IP2	"203.0.113.34"
 #define PORT	6100
 
 static int veth_up(void)
@@ -30,11 +30,11 @@ static int veth_up(void)
 		  "ip -n %s link set tv1 up && ip -n %s link set lo up",
 		  NS2, NS2, NS2, NS2))
 		return -1;
-	if (wt_sh("wrenctl link attach tv0 && wrenctl addr add %s/24 dev tv0",
+	if (wt_sh("wrenctl link attach tv0 && wrenctl addr add %s/28 dev tv0",
 		  IP1))
 		return -1;
 	if (wt_run(NS2, "wrenctl link attach tv1 && "
-		   "wrenctl addr add " IP2 "/24 dev tv1"))
+		   "wrenctl addr add " IP2 "/28 dev tv1"))
 		return -1;
 	wt_sh("touch %s", flag);
 	return 0;

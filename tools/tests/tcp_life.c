@@ -12,8 +12,8 @@
 #include "wren_sock_test.h"
 
 #define NS2	"d2"
-#define IP1	"198.18.3.1"
-#define IP2	"198.18.3.2"
+#define IP1	"203.0.113.65"
+#define IP2	"203.0.113.66"
 #define PORT	6400
 
 static int veth_up(void)
@@ -23,11 +23,11 @@ static int veth_up(void)
 		  "&& ip link set dv1 netns %s && ip link set dv0 up && "
 		  "ip -n %s link set dv1 up", NS2, NS2, NS2))
 		return -1;
-	if (wt_sh("wrenctl link attach dv0 && wrenctl addr add %s/24 dev dv0",
+	if (wt_sh("wrenctl link attach dv0 && wrenctl addr add %s/28 dev dv0",
 		  IP1))
 		return -1;
 	return wt_run(NS2, "wrenctl link attach dv1 && "
-		      "wrenctl addr add " IP2 "/24 dev dv1");
+		      "wrenctl addr add " IP2 "/28 dev dv1");
 }
 
 /* n connections from NS2 to us; the NS2 side closes first (TIME_WAIT). */

@@ -14,8 +14,8 @@
 #include "wren_sock_test.h"
 
 #define NS2	"m2"
-#define IP1	"198.18.2.1"
-#define IP2	"198.18.2.2"
+#define IP1	"203.0.113.49"
+#define IP2	"203.0.113.50"
 #define PORT	6300
 
 static int veth_up(void)
@@ -30,11 +30,11 @@ static int veth_up(void)
 		  "&& ip link set mv1 netns %s && ip link set mv0 up && "
 		  "ip -n %s link set mv1 up", NS2, NS2, NS2))
 		return -1;
-	if (wt_sh("wrenctl link attach mv0 && wrenctl addr add %s/24 dev mv0",
+	if (wt_sh("wrenctl link attach mv0 && wrenctl addr add %s/28 dev mv0",
 		  IP1))
 		return -1;
 	if (wt_run(NS2, "wrenctl link attach mv1 && "
-		   "wrenctl addr add " IP2 "/24 dev mv1"))
+		   "wrenctl addr add " IP2 "/28 dev mv1"))
 		return -1;
 	wt_sh("touch %s", flag);
 	return 0;
@@ -106,6 +106,8 @@ FIXTURE_TEARDOWN(more)
 TEST_F_TIMEOUT(more, syn_cookies, 60)
 {
 	struct sockaddr_in a = ws_inaddr(WS_WREN_IP, PORT);
+	long long sent = ws_snmp("TcpExt", "SyncookiesSent");
+	long long recv = ws_snmp("TcpExt", "SyncookiesRecv");
 	struct wren_tcp_info ti;
 	int c[3], i, cookies = 0;
 
@@ -141,6 +143,8 @@ TEST_F_TIMEOUT(more, syn_cookies, 60)
 		close(c[i]);
 	}
 	EXPECT_LE(1, cookies);
+	EXPECT_LE(sent + cookies, ws_snmp("TcpExt", "SyncookiesSent"));
+	EXPECT_EQ(recv + cookies, ws_snmp("TcpExt", "SyncookiesRecv"));
 	TH_LOG("%d of 3 through a SYN cookie", cookies);
 }
 

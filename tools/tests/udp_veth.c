@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * wren to wren: two namespaces joined by a veth pair, wren attached on both
- * ends (198.18.0.1 here, 198.18.0.2 in namespace "w2").  UDP datagrams of
+ * ends (203.0.113.17 here, 203.0.113.18 in namespace "w2").  UDP datagrams of
  * every size both ways, errors between the two stacks, and the namespaces
  * keeping their ports apart.
  */
@@ -10,8 +10,8 @@
 #include "wren_sock_test.h"
 
 #define NS2	"w2"
-#define IP1	"198.18.0.1"
-#define IP2	"198.18.0.2"
+#define IP1	"203.0.113.17"
+#define IP2	"203.0.113.18"
 
 static int veth_up(void)
 {
@@ -25,11 +25,11 @@ static int veth_up(void)
 		  "ip -n %s link set vw1 up && ip -n %s link set lo up",
 		  NS2, NS2, NS2, NS2))
 		return -1;
-	if (wt_sh("wrenctl link attach vw0 && wrenctl addr add %s/24 dev vw0",
+	if (wt_sh("wrenctl link attach vw0 && wrenctl addr add %s/28 dev vw0",
 		  IP1))
 		return -1;
 	if (wt_run(NS2, "wrenctl link attach vw1 && "
-		   "wrenctl addr add " IP2 "/24 dev vw1"))
+		   "wrenctl addr add " IP2 "/28 dev vw1"))
 		return -1;
 	wt_sh("touch %s", flag);
 	return 0;

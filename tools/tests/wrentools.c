@@ -175,6 +175,16 @@ TEST_F(net, wrenstat_tables)
 	EXPECT_TRUE(contains(out, "Udp:\n"));
 	EXPECT_TRUE(contains(out, "WrenDrop: packets dropped by reason\n"));
 	free(out);
+
+	/* TCP's counters, the TcpExt ones too (with -a even when zero). */
+	out = out_logged(WRENSTAT " -s -t -a");
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, wt_out_status);
+	EXPECT_TRUE(contains(out, "Tcp:\n"));
+	EXPECT_TRUE(contains(out, "TcpExt:\n"));
+	EXPECT_TRUE(contains(out, " challenge ACKs sent\n"));
+	EXPECT_FALSE(contains(out, "Udp:\n"));
+	free(out);
 }
 
 TEST_F(net, wrenping_replies)

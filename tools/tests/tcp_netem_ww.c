@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wren TCP with wren TCP over veth through netem, both ways: 64 MiB a
+ * transfer, sha256 checked.  netem sits on the far veth end (tv1), so it
+ * hits the data one way and the ACKs the other.  The transfers and the
+ * impairments are in tcp_netem.h.
+ */
+#include "tcp_netem.h"
+
+TEST_F_TIMEOUT(netem, loss_wren_wren, 900)
+{
+	EXPECT_EQ(0, run(_metadata, W2W, LOSS, PORT + 6, 64 * WT_MIB));
+	EXPECT_EQ(0, run(_metadata, W2W_BACK, LOSS, PORT + 7, 64 * WT_MIB));
+}
+
+TEST_F_TIMEOUT(netem, mix_wren_wren, 900)
+{
+	EXPECT_EQ(0, run(_metadata, W2W, MIX, PORT + 8, 64 * WT_MIB));
+	EXPECT_EQ(0, run(_metadata, W2W_BACK, MIX, PORT + 9, 64 * WT_MIB));
+}
+
+TEST_F_TIMEOUT(netem, corrupt_wren_wren, 900)
+{
+	EXPECT_EQ(0, run(_metadata, W2W, CORRUPT, PORT + 10, 64 * WT_MIB));
+	EXPECT_EQ(0, run(_metadata, W2W_BACK, CORRUPT, PORT + 11,
+			 64 * WT_MIB));
+}
+
+TEST_HARNESS_MAIN
