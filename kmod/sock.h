@@ -7,9 +7,10 @@
  * sk_alloc() hands out is a struct wren_sock, which starts with the
  * struct sock.
  *
- * Ports (UDP ports, ICMP echo identifiers; TCP's later) live in a
- * struct wren_port_table, one per protocol per namespace, hashed by port
- * number only so that the receive path reads one bucket per packet.
+ * Ports (UDP ports, ICMP echo identifiers) live in a struct
+ * wren_port_table, one per protocol per namespace, hashed by port number
+ * only so that the receive path reads one bucket per packet.  TCP has its
+ * own bind buckets (tcp.h, tcp_hash.c).
  */
 #ifndef _WREN_SOCK_H
 #define _WREN_SOCK_H

@@ -45,8 +45,12 @@ void wren_tcp_set_state(struct sock *sk, int state)
 		atomic_dec(&tp->tbl->estab);
 	else if (!wren_tcp_counts_estab(old) && wren_tcp_counts_estab(state))
 		atomic_inc(&tp->tbl->estab);
-	if (state == TCP_CLOSE)
+	if (state == TCP_CLOSE) {
 		wren_tcp_unhash(sk);
+		/* As Linux: a port the user did not bind goes back now. */
+		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			wren_tcp_put_port(sk);
+	}
 	/* Readers (poll, /proc) use READ_ONCE(sk->sk_state). */
 	smp_store_release(&sk->sk_state, state);
 }
@@ -81,6 +85,7 @@ static void wren_tcp_destroy_sock(struct sock *sk)
 	__skb_queue_purge(&sk->sk_receive_queue);
 	wren_tcp_ooo_purge(sk);
 	wren_tcp_cleanup_cong(sk);
+	wren_tcp_put_port(sk);
 	atomic_dec(&tp->tbl->orphans);
 	sock_put(sk);
 }
@@ -212,49 +217,12 @@ void wren_tcp_init_child(struct sock *child, struct sock *parent)
 
 /* ---- connect --------------------------------------------------------------------- */
 
-static int wren_tcp_get_port(struct sock *sk, unsigned short snum)
-{
-	return wren_port_get(&wren_tcp_sk(sk)->tbl->ports, sk, snum);
-}
-
-static void wren_tcp_put_port(struct sock *sk)
-{
-	wren_port_put(&wren_tcp_sk(sk)->tbl->ports, sk);
-}
-
-/* Pick the local port and hash the 4-tuple (RFC 6056: random, tuple free). */
-static int wren_tcp_hash_connect(struct sock *sk)
-{
-	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
-	struct wren_tcp_table *t = tp->tbl;
-	int tries, err;
-
-	for (tries = 0; tries < 16; tries++) {
-		bool autob = !tp->ws.num;
-
-		if (autob && wren_tcp_get_port(sk, 0))
-			return -EADDRNOTAVAIL;
-		tp->ent.laddr = tp->ws.saddr;
-		tp->ent.lport = tp->ws.sport;
-		tp->ent.raddr = tp->ws.daddr;
-		tp->ent.rport = tp->ws.dport;
-		err = wren_tcp_ehash_add(t, &tp->ent);
-		if (!err) {
-			sock_hold(sk);
-			return 0;
-		}
-		if (!autob)
-			return -EADDRNOTAVAIL;
-		wren_tcp_put_port(sk);
-	}
-	return -EADDRNOTAVAIL;
-}
-
 static int wren_tcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 			       int len)
 {
 	struct sockaddr_wren *sa = (struct sockaddr_wren *)uaddr;
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct wren_tcp_tw_seed seed;
 	__be32 daddr;
 	int err;
 
@@ -279,20 +247,26 @@ static int wren_tcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 		goto fail;
 	}
 	if (!tp->ws.saddr) {
-		struct wren_port_table *pt = &tp->tbl->ports;
-
-		spin_lock(&pt->lock);
 		WRITE_ONCE(tp->ws.saddr, tp->fl.saddr);
 		if (!tp->ws.rcv_saddr)
-			WRITE_ONCE(tp->ws.rcv_saddr, tp->fl.saddr);
-		spin_unlock(&pt->lock);
+			wren_tcp_set_rcv_saddr(sk, tp->fl.saddr);
 	}
-	err = wren_tcp_hash_connect(sk);
+	err = wren_tcp_hash_connect(sk, &seed);
 	if (err)
 		goto fail;
+	sock_hold(sk);		/* the hash's reference */
 
-	tp->iss = wren_tcp_isn(tp->ws.saddr, daddr, tp->ws.sport,
-			       sa->swren_port);
+	if (seed.valid) {
+		/* A time-wait 4-tuple taken over: above its sequence space. */
+		tp->iss = seed.iss;
+		tp->ts_recent = seed.ts_recent;
+		tp->ts_recent_stamp = seed.ts_recent_stamp;
+	} else {
+		tp->iss = wren_tcp_isn(tp->ws.saddr, daddr, tp->ws.sport,
+				       sa->swren_port);
+		tp->ts_recent = 0;
+		tp->ts_recent_stamp = 0;
+	}
 	tp->tsoffset = wren_tcp_ts_offset(tp->ws.saddr, daddr);
 	tp->ws_ok = 1;
 	tp->ts_ok = 1;
@@ -430,6 +404,10 @@ static int wren_tcp_listen(struct socket *sock, int backlog)
 			err = -EAGAIN;
 			goto out;
 		}
+		/* Bound: may it listen next to the port's other owners? */
+		err = wren_tcp_listen_port(sk);
+		if (err)
+			goto out;
 		tp->syn_len = 0;
 		tp->acc_len = 0;
 		sk->sk_shutdown = 0;
@@ -607,12 +585,10 @@ static int wren_tcp_disconnect(struct sock *sk, int flags)
 	wren_tcp_write_queue_purge(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
 	wren_tcp_ooo_purge(sk);
+	/* The port went at TCP_CLOSE unless bound (as Linux's disconnect). */
 	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
-		wren_tcp_put_port(sk);
-		WRITE_ONCE(tp->ws.rcv_saddr, 0);
+		wren_tcp_set_rcv_saddr(sk, 0);
 		WRITE_ONCE(tp->ws.saddr, 0);
-	} else if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK)) {
-		wren_tcp_put_port(sk);
 	}
 	WRITE_ONCE(tp->ws.daddr, 0);
 	WRITE_ONCE(tp->ws.dport, 0);
@@ -673,8 +649,7 @@ static void wren_tcp_close(struct sock *sk, long timeout)
 		sk_stream_wait_close(sk, timeout);
 
 adjudge:
-	/* Ports go back now; ehash keeps the 4-tuple while the orphan lives. */
-	wren_tcp_put_port(sk);
+	/* The orphan keeps its port until it is destroyed (or TIME_WAIT's). */
 	state = sk->sk_state;
 	sock_hold(sk);
 	sock_orphan(sk);

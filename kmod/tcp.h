@@ -129,13 +129,40 @@ enum {
 	WREN_TCP_ENT_TW,	/* a struct wren_tcp_tw */
 };
 
-/* Key and chain of one entry in tbl->ehash; written before hashing. */
+/*
+ * Key and chain of one entry in tbl->ehash; written before hashing.  dif is
+ * the device the entry is bound to (SO_BINDTODEVICE, 0: any): a socket's is
+ * read from sk_bound_dev_if, as Linux, a time-wait entry keeps its own.
+ */
 struct wren_tcp_ent {
 	struct hlist_node	node;	/* RCU; under the bucket lock */
 	__be32			laddr, raddr;
 	__be16			lport, rport;
 	u8			kind;
 	u8			hashed;	/* under the bucket lock */
+	int			dif;	/* time-wait entries only */
+};
+
+/*
+ * The owners of one local port (Linux's inet_bind_bucket): every socket
+ * that has the port (bound, connected, listening, a listener's child, an
+ * orphan) and every time-wait entry of it.  The port is free again when
+ * both lists are empty and the bucket is freed.  All fields are under the
+ * lock of the bhash slot the bucket is chained in (bh: children and
+ * time-wait entries come and go in softirq).
+ */
+struct wren_tcp_bind_bucket {
+	struct hlist_node	node;		/* in its slot's chain */
+	struct hlist_head	owners;		/* wren_sock.port_node */
+	struct hlist_head	tws;		/* wren_tcp_tw.bind_node */
+	u16			port;
+	s8			fastreuse;	/* -1: made by connect() */
+};
+
+/* A slot of tbl->bhash: bind buckets whose port hashes here. */
+struct wren_tcp_bhead {
+	spinlock_t		lock;		/* chain and its buckets (bh) */
+	struct hlist_head	chain;
 };
 
 /* A connection in TIME_WAIT: what is needed to answer its segments. */
@@ -149,7 +176,11 @@ struct wren_tcp_tw {
 	u32			ts_recent, ts_recent_stamp, tsoffset;
 	u8			rcv_wscale, ts_ok;
 	u8			substate;	/* TCP_TIME_WAIT or TCP_FIN_WAIT2 */
+	u8			reuse;		/* the socket's SO_REUSEADDR */
 	kuid_t			uid;
+	/* Port ownership: under the bhash slot lock of ent.lport. */
+	struct hlist_node	bind_node;
+	struct wren_tcp_bind_bucket *bb;
 	struct rcu_head		rcu;
 };
 
@@ -224,6 +255,13 @@ struct wren_tcp_sock {
 	struct wren_tcp_ent	ent;		/* ehash entry */
 	struct hlist_node	lnode;		/* listening hash (RCU) */
 	struct wren_tcp_table	*tbl;
+	/*
+	 * The port's bind bucket (ws.port_node is our link in its owners),
+	 * NULL when the socket has no port.  Written under the bhash slot
+	 * lock by the socket's own (locked) context; read by others only
+	 * under that slot lock.
+	 */
+	struct wren_tcp_bind_bucket *bb;
 
 	/* Send sequence space (RFC 9293 3.3.1). */
 	u32	snd_una;	/* oldest unacknowledged */
@@ -394,6 +432,7 @@ static inline void *wren_tcp_ca(const struct sock *sk)
 
 /* ---- per-namespace tables (tcp_hash.c) -------------------------------- */
 #define WREN_TCP_LHASH_SIZE	64
+#define WREN_TCP_PERTURB_SIZE	256
 
 struct wren_tcp_table {
 	struct wren_net		*wn;
@@ -410,8 +449,16 @@ struct wren_tcp_table {
 	struct hlist_head	lhash[WREN_TCP_LHASH_SIZE];
 	spinlock_t		llock;		/* lhash writers */
 
-	/* Port ownership (bind, autobind). */
-	struct wren_port_table	ports;
+	/*
+	 * Port ownership (bind, autobind, children, time-wait): bind buckets
+	 * by port number, each slot with its own lock (bh).  Lock order: a
+	 * slot lock, then an ehash bucket lock.  perturb: RFC 6056
+	 * algorithm 4's table of increments (racy updates are harmless).
+	 */
+	struct wren_tcp_bhead	*bhash;
+	unsigned int		bhash_mask;
+	u16			port_low, port_high;	/* ephemeral, inclusive */
+	u16			perturb[WREN_TCP_PERTURB_SIZE];
 
 	/* Memory of all TCP sockets of the namespace (truesize of queued
 	 * skbs); above mem_pressure windows shrink and OOO data is dropped,
@@ -444,20 +491,49 @@ void wren_tcp_hash_exit(void);
 u32 wren_tcp_ehashfn(__be32 laddr, __be16 lport, __be32 raddr, __be16 rport);
 /* Insert e; -EADDRNOTAVAIL if the 4-tuple is taken by another entry. */
 int wren_tcp_ehash_add(struct wren_tcp_table *t, struct wren_tcp_ent *e);
-/* Replace old with new in place (socket -> time-wait). */
+/* What a connection taking over a time-wait 4-tuple starts from. */
+struct wren_tcp_tw_seed {
+	u32	iss;
+	u32	ts_recent, ts_recent_stamp;
+	bool	valid;
+};
+
+/*
+ * Ports (Linux's inet_csk_get_port rules).  Socket locked for all of them.
+ * get_port: bind() (snum != 0: conflict check; 0: a free port of the
+ * ephemeral range) and listen()'s autobind.  0 or -EADDRINUSE.
+ */
+int wren_tcp_get_port(struct sock *sk, unsigned short snum);
+/* Give the port back (no-op without one). */
+void wren_tcp_put_port(struct sock *sk);
+/* listen() on a bound socket: the conflict check again, as a listener. */
+int wren_tcp_listen_port(struct sock *sk);
+/* A child takes its listener's port (softirq).  0 or -EADDRINUSE. */
+int wren_tcp_inherit_port(struct sock *child, struct sock *lsk);
+/* Set the bound address of a socket that may own a port. */
+void wren_tcp_set_rcv_saddr(struct sock *sk, __be32 addr);
+/*
+ * connect(): pick the local port if the socket has none (RFC 6056
+ * algorithm 4; ports a bind() holds are skipped, ports only connect()s
+ * hold are shared when the 4-tuple differs) and hash the 4-tuple.  A
+ * time-wait entry of the same 4-tuple gives way when tcp_twsk_unique()'s
+ * rules allow; *seed then says how to start.  0 or -EADDRNOTAVAIL.
+ */
+int wren_tcp_hash_connect(struct sock *sk, struct wren_tcp_tw_seed *seed);
+/* A time-wait entry takes over the socket's port ownership. */
+void wren_tcp_tw_bind(struct wren_tcp_tw *tw, struct sock *sk);
+void wren_tcp_tw_unbind(struct wren_tcp_tw *tw);
+/* Replace old with tw in place (socket -> time-wait); arm tw's timer. */
 void wren_tcp_ehash_replace(struct wren_tcp_table *t, struct wren_tcp_ent *old,
-			    struct wren_tcp_ent *new);
+			    struct wren_tcp_tw *tw, unsigned long expires);
 void wren_tcp_ehash_del(struct wren_tcp_table *t, struct wren_tcp_ent *e);
-/* Is the 4-tuple free?  (connect with a bound port) */
-bool wren_tcp_ehash_free(struct wren_tcp_table *t, __be32 laddr, __be16 lport,
-			 __be32 raddr, __be16 rport);
 /*
  * Look a segment up; RCU held by the caller.  Returns a referenced entry
  * (sock or tw) or NULL.
  */
 struct wren_tcp_ent *wren_tcp_lookup_est(struct wren_tcp_table *t,
 					 __be32 laddr, __be16 lport,
-					 __be32 raddr, __be16 rport);
+					 __be32 raddr, __be16 rport, int dif);
 /* The best listener for laddr:lport, referenced, or NULL.  RCU held. */
 struct sock *wren_tcp_lookup_listener(struct wren_tcp_table *t, __be32 laddr,
 				      __be16 lport, int dif);
@@ -468,6 +544,8 @@ u32 wren_tcp_ts_offset(__be32 saddr, __be32 daddr);
 u32 wren_tcp_cookie_hash(__be32 saddr, __be32 daddr, __be16 sport,
 			 __be16 dport, u32 peer_isn, u32 count);
 void wren_tcp_tw_put(struct wren_tcp_tw *tw);
+/* Out of ehash and the port's owners, uncounted: the timer's share. */
+void wren_tcp_tw_unlink(struct wren_tcp_tw *tw);
 /* Count of CurrEstab. */
 unsigned int wren_tcp_curr_estab(struct wren_net *wn);
 /* Memory accounting of queued skbs. */

@@ -1459,7 +1459,7 @@ void wren_tcp_rcv(struct sk_buff *skb)
 lookup:
 	rcu_read_lock();
 	e = wren_tcp_lookup_est(t, iph->daddr, th->dest, iph->saddr,
-				th->source);
+				th->source, skb->dev ? skb->dev->ifindex : 0);
 	if (e && e->kind == WREN_TCP_ENT_TW) {
 		struct wren_tcp_tw *tw = (struct wren_tcp_tw *)e;
 		bool syn;
@@ -1527,7 +1527,7 @@ void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 	th = (const struct tcphdr *)(skb->data + iph->ihl * 4);
 	rcu_read_lock();
 	e = wren_tcp_lookup_est(t, iph->saddr, th->source, iph->daddr,
-				th->dest);
+				th->dest, skb->dev ? skb->dev->ifindex : 0);
 	rcu_read_unlock();
 	if (!e)
 		return;

@@ -42,6 +42,7 @@ static void wren_tcp_child_abort(struct sock *child)
 {
 	struct wren_tcp_sock *ctp = wren_tcp_sk(child);
 
+	wren_tcp_put_port(child);
 	child->sk_state = TCP_CLOSE;
 	sock_set_flag(child, SOCK_DEAD);
 	if (ctp->parent) {
@@ -76,6 +77,9 @@ static int wren_tcp_child_setup(struct sock *lsk, struct sock *child,
 	ctp->ent.kind = WREN_TCP_ENT_SOCK;
 	if (wren_tcp_route(child))
 		return -ENETUNREACH;
+	/* The child owns the listener's port too (Linux's inherit_port). */
+	if (wren_tcp_inherit_port(child, lsk))
+		return -EADDRINUSE;
 
 	ctp->irs = tcb->seq;
 	ctp->rcv_nxt = tcb->seq + 1;
@@ -351,21 +355,34 @@ void wren_tcp_time_wait(struct sock *sk, int state, int timeo)
 		tw->tsoffset = tp->tsoffset;
 		tw->substate = state;
 		tw->uid = sock_i_uid(sk);
-		wren_tcp_ehash_replace(t, &tp->ent, &tw->ent);
-		__sock_put(sk);		/* the hash's reference */
+		tw->reuse = sk->sk_reuse;
+		tw->ent.dif = READ_ONCE(sk->sk_bound_dev_if);
+		/* Owner of the port before anyone can find (and kill) it. */
+		wren_tcp_tw_bind(tw, sk);
 		atomic_inc(&t->tw_count);
-		mod_timer(&tw->timer, jiffies + tmo);
+		wren_tcp_ehash_replace(t, &tp->ent, tw, jiffies + tmo);
+		__sock_put(sk);		/* the hash's reference */
 	} else {
 		kfree(tw);
 	}
 	wren_tcp_done(sk);
 }
 
+/*
+ * The end of a time-wait entry, by whoever stopped its timer (or by the
+ * timer): out of ehash, out of its port's owners, uncounted.
+ */
+void wren_tcp_tw_unlink(struct wren_tcp_tw *tw)
+{
+	wren_tcp_ehash_del(tw->tbl, &tw->ent);
+	wren_tcp_tw_unbind(tw);
+	atomic_dec(&tw->tbl->tw_count);
+}
+
 static void wren_tcp_tw_kill(struct wren_tcp_tw *tw)
 {
 	if (del_timer(&tw->timer)) {
-		wren_tcp_ehash_del(tw->tbl, &tw->ent);
-		atomic_dec(&tw->tbl->tw_count);
+		wren_tcp_tw_unlink(tw);
 		wren_tcp_tw_put(tw);
 	}
 }
@@ -454,8 +471,7 @@ again:
 		if (!tw)
 			continue;
 		if (del_timer_sync(&tw->timer)) {
-			wren_tcp_ehash_del(t, &tw->ent);
-			atomic_dec(&t->tw_count);
+			wren_tcp_tw_unlink(tw);
 			wren_tcp_tw_put(tw);
 		}
 		wren_tcp_tw_put(tw);

@@ -311,8 +311,7 @@ void wren_tcp_tw_timer(struct timer_list *t)
 {
 	struct wren_tcp_tw *tw = from_timer(tw, t, timer);
 
-	wren_tcp_ehash_del(tw->tbl, &tw->ent);
-	atomic_dec(&tw->tbl->tw_count);
+	wren_tcp_tw_unlink(tw);
 	WREN_INC(tw->tbl->wn, TcpExt, TW);
 	wren_tcp_tw_put(tw);
 }
