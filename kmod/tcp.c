@@ -774,9 +774,12 @@ static int wren_tcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 		     (WREN_TCPHDR_FIN | WREN_TCPHDR_SYN)) ||
 		    skb_headlen(skb) ||
 		    (skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)) {
+			/* Above the namespace limit a socket with nothing
+			 * queued still gets one skb: no ACK would wake it.
+			 */
 			if (!sk_stream_memory_free(sk) ||
-			    atomic_long_read(&tp->tbl->mem) >
-			    tp->tbl->mem_limit)
+			    (wren_tcp_over_limit(tp->tbl) &&
+			     !skb_queue_empty(&sk->sk_write_queue)))
 				goto wait_for_space;
 			skb = alloc_skb_fclone(WREN_TCP_MAX_HEADER,
 					       sk->sk_allocation);
@@ -1470,5 +1473,13 @@ int wren_tcp_set_msl(struct wren_net *wn, u32 msl_ms)
 	if (!msl_ms || msl_ms > 600 * 1000)
 		return -EINVAL;
 	WRITE_ONCE(wn->tcp_msl_ms, msl_ms);
+	return 0;
+}
+
+int wren_tcp_set_retries2(struct wren_net *wn, u32 retries)
+{
+	if (!retries || retries > 255)
+		return -EINVAL;
+	WRITE_ONCE(wn->tcp_retries2, retries);
 	return 0;
 }

@@ -204,6 +204,7 @@ enum {
 	WREN_TCP_RTX_DEFERRED,
 	WREN_TCP_DELACK_DEFERRED,
 	WREN_TCP_KEEPALIVE_DEFERRED,
+	WREN_TCP_MTU_DEFERRED,	/* ICMP frag needed while owned: mtu_info */
 };
 
 /* What the retransmission timer is armed for. */
@@ -238,6 +239,7 @@ struct wren_tcp_sock {
 
 	/* Segment sizes. */
 	u32	pmtu;		/* path MTU */
+	u32	mtu_info;	/* MTU of a deferred ICMP frag needed */
 	u16	mss_cache;	/* data bytes per segment we send */
 	u16	advmss;		/* MSS we announce */
 	u16	peer_mss;	/* MSS the peer announced */
@@ -459,6 +461,7 @@ unsigned int wren_tcp_curr_estab(struct wren_net *wn);
 void wren_tcp_rfree(struct sk_buff *skb);
 void wren_tcp_charge_r(struct sock *sk, struct sk_buff *skb);
 bool wren_tcp_under_pressure(const struct sock *sk);
+bool wren_tcp_over_limit(const struct wren_tcp_table *t);
 
 /* tcp_output.c */
 void wren_tcp_init_xmit_timers(struct sock *sk);
@@ -507,6 +510,7 @@ void wren_tcp_rtt_init(struct sock *sk);
 void wren_tcp_enter_loss(struct sock *sk);
 void wren_tcp_rearm_rto(struct sock *sk);
 void wren_tcp_ooo_purge(struct sock *sk);
+void wren_tcp_mtu_reduced(struct sock *sk, u32 mtu);
 void wren_tcp_data_ready(struct sock *sk);
 
 /* tcp_timer.c */

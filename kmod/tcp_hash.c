@@ -293,7 +293,46 @@ bool wren_tcp_under_pressure(const struct sock *sk)
 {
 	const struct wren_tcp_table *t = wren_tcp_sk(sk)->tbl;
 
-	return atomic_long_read(&t->mem) > t->mem_pressure;
+	return atomic_long_read(&t->mem) > READ_ONCE(t->mem_pressure);
+}
+
+bool wren_tcp_over_limit(const struct wren_tcp_table *t)
+{
+	return atomic_long_read(&t->mem) > READ_ONCE(t->mem_limit);
+}
+
+/* Limit (and pressure point) of t: bytes, 0 for the default. */
+static void wren_tcp_mem_set(struct wren_tcp_table *t, unsigned long bytes)
+{
+	unsigned long ram;
+
+	if (!bytes) {
+		/* An eighth of RAM for the namespace's TCP, at most 1 GiB. */
+		ram = totalram_pages() << PAGE_SHIFT;
+		bytes = min_t(unsigned long, ram / 8, 1UL << 30);
+	}
+	WRITE_ONCE(t->mem_limit, bytes);
+	WRITE_ONCE(t->mem_pressure, bytes / 4 * 3);
+}
+
+int wren_tcp_set_mem_limit(struct wren_net *wn, u32 kib)
+{
+	if (kib && kib < 256)
+		return -EINVAL;
+	if (!wn->tcp)
+		return -ENODEV;
+	wren_tcp_mem_set(wn->tcp, (unsigned long)kib * 1024);
+	return 0;
+}
+
+long wren_tcp_mem_limit(struct wren_net *wn)
+{
+	return wn->tcp ? READ_ONCE(wn->tcp->mem_limit) : 0;
+}
+
+long wren_tcp_mem_used(struct wren_net *wn)
+{
+	return wn->tcp ? atomic_long_read(&wn->tcp->mem) : 0;
 }
 
 unsigned int wren_tcp_curr_estab(struct wren_net *wn)
@@ -308,7 +347,6 @@ unsigned int wren_tcp_curr_estab(struct wren_net *wn)
 int wren_tcp_net_init(struct wren_net *wn)
 {
 	struct wren_tcp_table *t;
-	unsigned long ram;
 	unsigned int i;
 	int err = -ENOMEM;
 
@@ -337,10 +375,7 @@ int wren_tcp_net_init(struct wren_net *wn)
 	if (err)
 		goto out_free;
 
-	/* An eighth of RAM for the namespace's TCP buffers, at most 1 GiB. */
-	ram = totalram_pages() << PAGE_SHIFT;
-	t->mem_limit = min_t(unsigned long, ram / 8, 1UL << 30);
-	t->mem_pressure = t->mem_limit / 4 * 3;
+	wren_tcp_mem_set(t, 0);
 
 	wn->tcp = t;
 	if (!READ_ONCE(wn->tcp_msl_ms))

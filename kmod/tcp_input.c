@@ -552,18 +552,35 @@ static void wren_tcp_ooo_prune(struct sock *sk, unsigned int need)
 		tp->num_sacks = 0;
 }
 
-/* May sk take skb into its receive memory?  Prunes OOO data if needed. */
-static bool wren_tcp_rmem_ok(struct sock *sk, struct sk_buff *skb)
+/* Namespace memory is short: out-of-order data goes first (counted). */
+static void wren_tcp_ooo_purge_mem(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+
+	if (RB_EMPTY_ROOT(&tp->ooo))
+		return;
+	WREN_ADD(tp->tbl->wn, TcpExt, TCPOFODrop, tp->ooo_segs);
+	wren_tcp_ooo_purge(sk);
+}
+
+/*
+ * May sk take skb into its receive memory?  Prunes OOO data if needed.
+ * Above the namespace's limit only in-order data for an empty receive
+ * queue is taken (as Linux's forced charge), so that a connection whose
+ * reader keeps up still progresses while stalled readers hold the memory.
+ */
+static bool wren_tcp_rmem_ok(struct sock *sk, struct sk_buff *skb,
+			     bool in_order)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	unsigned int need = skb->truesize;
 
-	if (atomic_long_read(&tp->tbl->mem) > tp->tbl->mem_limit) {
-		wren_tcp_ooo_purge(sk);
-		return false;
+	if (wren_tcp_over_limit(tp->tbl)) {
+		wren_tcp_ooo_purge_mem(sk);
+		return in_order && !atomic_read(&sk->sk_rmem_alloc);
 	}
-	if (wren_tcp_under_pressure(sk) && !RB_EMPTY_ROOT(&tp->ooo))
-		wren_tcp_ooo_purge(sk);
+	if (wren_tcp_under_pressure(sk))
+		wren_tcp_ooo_purge_mem(sk);
 	if (atomic_read(&sk->sk_rmem_alloc) + need <=
 	    (unsigned int)sk->sk_rcvbuf)
 		return true;
@@ -728,7 +745,8 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	if (!wren_tcp_rmem_ok(sk, skb)) {
+	if (!wren_tcp_rmem_ok(sk, skb, !wren_after(tcb->seq, tp->rcv_nxt))) {
+		WREN_INC(tp->tbl->wn, TcpExt, TCPRcvQDrop);
 		wren_drop(tp->tbl->wn, skb, WREN_DROP_TCP_RCVBUF);
 		tp->ack_pending = 2;
 		return;
@@ -989,6 +1007,7 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 
 	/* PAWS. */
 	if (wren_tcp_paws_reject(tp, &o, flags)) {
+		WREN_INC(tp->tbl->wn, TcpExt, PAWSEstab);
 		wren_tcp_send_ack(sk);
 		goto drop;
 	}
@@ -1331,6 +1350,26 @@ lookup:
 
 /* ---- ICMP errors ------------------------------------------------------ */
 
+/*
+ * A router said our segments are too big (RFC 1191): shrink the MSS and
+ * resend what is in flight at the new size.  Socket owned or bh-locked.
+ */
+void wren_tcp_mtu_reduced(struct sock *sk, u32 mtu)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+		return;
+	mtu = max_t(u32, mtu, 576);
+	if (mtu >= tp->pmtu)
+		return;
+	wren_tcp_sync_mss(sk, mtu);
+	if (tp->packets_out && tp->cong) {
+		wren_tcp_enter_loss(sk);
+		wren_tcp_xmit_retransmit_queue(sk);
+	}
+}
+
 void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 		  u32 info)
 {
@@ -1367,14 +1406,16 @@ void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 		goto out;
 
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
-		u32 mtu = info;
-
-		if (mtu >= 68 && mtu < tp->pmtu && !sock_owned_by_user(sk)) {
-			wren_tcp_sync_mss(sk, max_t(u32, mtu, 576));
-			if (tp->packets_out && tp->cong) {
-				wren_tcp_enter_loss(sk);
-				wren_tcp_xmit_retransmit_queue(sk);
-			}
+		if (info < 68 || info >= tp->pmtu)
+			goto out;
+		if (!sock_owned_by_user(sk)) {
+			wren_tcp_mtu_reduced(sk, info);
+		} else {
+			/* The owner's release_sock() applies it. */
+			WRITE_ONCE(tp->mtu_info, info);
+			if (!test_and_set_bit(WREN_TCP_MTU_DEFERRED,
+					      &tp->deferred))
+				sock_hold(sk);
 		}
 		goto out;
 	}

@@ -71,13 +71,14 @@ static void wren_tcp_retransmit_timer(struct sock *sk)
 		break;
 	default:
 		limit = sock_flag(sk, SOCK_DEAD) ? WREN_TCP_ORPHAN_RETRIES :
-						   WREN_TCP_RETRIES2;
+			READ_ONCE(tp->tbl->wn->tcp_retries2);
 	}
 	if (tp->retransmits >= limit || wren_tcp_user_timeout_hit(tp)) {
 		if (sk->sk_state == TCP_SYN_RECV && tp->parent) {
 			wren_tcp_child_drop(sk);
 			return;
 		}
+		WREN_INC(tp->tbl->wn, TcpExt, TCPAbortOnTimeout);
 		wren_tcp_write_err(sk);	/* wren_tcp_done() counts */
 		return;
 	}
@@ -118,8 +119,9 @@ static void wren_tcp_probe_timer(struct sock *sk)
 	}
 	if (!tp->rtx_start)
 		tp->rtx_start = jiffies;
-	if (tp->probes_out >= WREN_TCP_RETRIES2 ||
+	if (tp->probes_out >= READ_ONCE(tp->tbl->wn->tcp_retries2) ||
 	    wren_tcp_user_timeout_hit(tp)) {
+		WREN_INC(tp->tbl->wn, TcpExt, TCPAbortOnTimeout);
 		wren_tcp_write_err(sk);
 		return;
 	}
@@ -197,6 +199,7 @@ void wren_tcp_keepalive_handler(struct sock *sk)
 	     idle >= msecs_to_jiffies(tp->user_timeout)) ||
 	    tp->keepalive_probes >= tp->keepcnt) {
 		wren_tcp_send_active_reset(sk, GFP_ATOMIC);
+		WREN_INC(tp->tbl->wn, TcpExt, TCPAbortOnTimeout);
 		wren_tcp_write_err(sk);
 		return;
 	}
@@ -262,6 +265,10 @@ void wren_tcp_release_cb(struct sock *sk)
 	}
 	if (test_and_clear_bit(WREN_TCP_KEEPALIVE_DEFERRED, &tp->deferred)) {
 		wren_tcp_keepalive_handler(sk);
+		__sock_put(sk);
+	}
+	if (test_and_clear_bit(WREN_TCP_MTU_DEFERRED, &tp->deferred)) {
+		wren_tcp_mtu_reduced(sk, READ_ONCE(tp->mtu_info));
 		__sock_put(sk);
 	}
 }
