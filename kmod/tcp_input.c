@@ -1019,7 +1019,14 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	if (wren_before(tcb->end_seq, tp->rcv_wup) ||
 	    wren_after(tcb->seq, tp->rcv_nxt + rwin)) {
 		WREN_DROP_COUNT(tp->tbl->wn, TCP_OUT_OF_WINDOW);
-		if (!(flags & WREN_TCPHDR_RST))
+		/* RFC 5961 4.2: a SYN, whatever its sequence number, gets
+		 * a (rate-limited) challenge ACK, not a plain duplicate.
+		 */
+		if (flags & WREN_TCPHDR_RST)
+			goto drop;
+		if (flags & WREN_TCPHDR_SYN)
+			wren_tcp_send_challenge_ack(sk);
+		else
 			wren_tcp_send_ack(sk);
 		goto drop;
 	}
