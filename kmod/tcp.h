@@ -69,6 +69,7 @@ static inline bool wren_between(u32 seq, u32 lo, u32 hi)	/* lo<=seq<=hi */
 #define WREN_TCP_MAX_WSCALE	14
 #define WREN_TCP_SNDBUF		(2 * 1024 * 1024)
 #define WREN_TCP_RCVBUF		(2 * 1024 * 1024)
+#define WREN_TCP_RMEM_RESERVE	(64 * 1024)	/* taken above the limit */
 #define WREN_TCP_MAX_SACKS	4
 #define WREN_TCP_QUICKACKS	16
 #define WREN_TCP_GSO_MAX	(64 * 1024 - 1 - 60 - 20)

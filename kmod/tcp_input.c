@@ -565,9 +565,11 @@ static void wren_tcp_ooo_purge_mem(struct sock *sk)
 
 /*
  * May sk take skb into its receive memory?  Prunes OOO data if needed.
- * Above the namespace's limit only in-order data for an empty receive
- * queue is taken (as Linux's forced charge), so that a connection whose
- * reader keeps up still progresses while stalled readers hold the memory.
+ * Above the namespace's limit only in-order data for a socket holding
+ * less than WREN_TCP_RMEM_RESERVE is taken (Linux has its forced charge
+ * and per-socket reserve), so that a connection whose reader keeps up
+ * still progresses while stalled readers hold the memory: the window,
+ * small under pressure, then fits.
  */
 static bool wren_tcp_rmem_ok(struct sock *sk, struct sk_buff *skb,
 			     bool in_order)
@@ -577,7 +579,11 @@ static bool wren_tcp_rmem_ok(struct sock *sk, struct sk_buff *skb,
 
 	if (wren_tcp_over_limit(tp->tbl)) {
 		wren_tcp_ooo_purge_mem(sk);
-		return in_order && !atomic_read(&sk->sk_rmem_alloc);
+		if (!in_order) {
+			WREN_INC(tp->tbl->wn, TcpExt, TCPOFODrop);
+			return false;
+		}
+		return atomic_read(&sk->sk_rmem_alloc) < WREN_TCP_RMEM_RESERVE;
 	}
 	if (wren_tcp_under_pressure(sk))
 		wren_tcp_ooo_purge_mem(sk);
