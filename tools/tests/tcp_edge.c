@@ -317,6 +317,8 @@ TEST_F_TIMEOUT(edge, pmtu_frag_needed_shrinks_segments, 300)
 	long long icmp_in = ws_snmp("Icmp", "InDestUnreachs");
 	long long peer_out;
 	struct wren_tcp_info ti;
+	struct tcp_info li;
+	socklen_t len;
 	struct flow s, r;
 	int lfd;
 
@@ -354,6 +356,12 @@ TEST_F_TIMEOUT(edge, pmtu_frag_needed_shrinks_segments, 300)
 	       ws_snmp("Icmp", "InDestUnreachs") - icmp_in);
 	EXPECT_EQ((unsigned int)FAR_MTU, ti.pmtu);
 	EXPECT_GE(FAR_MTU - 40U, ti.snd_mss);
+	/* The far end's Linux saw the smaller segments too. */
+	len = sizeof(li);
+	ASSERT_EQ(0, getsockopt(self->l, IPPROTO_TCP, TCP_INFO, &li, &len));
+	TH_LOG("far end: rcv_mss %u", li.tcpi_rcv_mss);
+	EXPECT_GE(FAR_MTU - 40U, li.tcpi_rcv_mss);
+	EXPECT_LT(0U, li.tcpi_rcv_mss);
 	EXPECT_LT(peer_out, wt_snmp(WT_PEER_NS, "/proc/net/snmp", "Icmp",
 				    "OutDestUnreachs"));
 	EXPECT_LT(icmp_in, ws_snmp("Icmp", "InDestUnreachs"));
