@@ -102,6 +102,24 @@ void wren_tcp_done(struct sock *sk)
 		wren_tcp_destroy_sock(sk);
 }
 
+/*
+ * The connection ends with error @err.  As Linux's tcp_reset(): the state
+ * is CLOSE before the error wakes anyone, so that poll() never reports
+ * POLLERR without the POLLHUP (and POLLIN/POLLOUT) that go with it.
+ */
+void wren_tcp_done_err(struct sock *sk, int err)
+{
+	bool dead = sock_flag(sk, SOCK_DEAD);
+
+	WRITE_ONCE(sk->sk_err, err);
+	/* Pairs with smp_rmb() in wren_tcp_poll(). */
+	smp_wmb();
+	wren_tcp_write_queue_purge(sk);
+	wren_tcp_done(sk);
+	if (!dead)
+		sk_error_report(sk);
+}
+
 /* Space freed in the send queue: wake writers (as sk_stream_write_space). */
 void wren_tcp_write_space(struct sock *sk)
 {

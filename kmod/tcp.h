@@ -547,6 +547,7 @@ extern struct proto wren_tcp_prot;
 extern const struct proto_ops wren_stream_ops;
 void wren_tcp_set_state(struct sock *sk, int state);
 void wren_tcp_done(struct sock *sk);
+void wren_tcp_done_err(struct sock *sk, int err);
 void wren_tcp_reset(struct sock *sk);	/* an accepted RST */
 void wren_tcp_write_queue_purge(struct sock *sk);
 void wren_tcp_write_space(struct sock *sk);

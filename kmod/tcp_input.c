@@ -864,11 +864,8 @@ static int wren_tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		}
 	}
 	if (flags & WREN_TCPHDR_RST) {
-		if (flags & WREN_TCPHDR_ACK) {
-			WRITE_ONCE(sk->sk_err, ECONNREFUSED);
-			sk_error_report(sk);
-			wren_tcp_done(sk);
-		}
+		if (flags & WREN_TCPHDR_ACK)
+			wren_tcp_done_err(sk, ECONNREFUSED);
 		goto drop;
 	}
 	if (!(flags & WREN_TCPHDR_SYN))
@@ -946,11 +943,7 @@ void wren_tcp_reset(struct sock *sk)
 	}
 	if (sk->sk_state == TCP_ESTABLISHED || sk->sk_state == TCP_CLOSE_WAIT)
 		WREN_INC(tp->tbl->wn, Tcp, EstabResets);
-	WRITE_ONCE(sk->sk_err, err);
-	if (!sock_flag(sk, SOCK_DEAD))
-		sk_error_report(sk);
-	wren_tcp_write_queue_purge(sk);
-	wren_tcp_done(sk);
+	wren_tcp_done_err(sk, err);
 }
 
 static void wren_tcp_fin_acked(struct sock *sk)
@@ -1440,9 +1433,7 @@ void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 			wren_tcp_child_drop(sk);
 			goto out;
 		}
-		WRITE_ONCE(sk->sk_err, err);
-		sk_error_report(sk);
-		wren_tcp_done(sk);	/* counts AttemptFails */
+		wren_tcp_done_err(sk, err);	/* counts AttemptFails */
 	} else {
 		WRITE_ONCE(sk->sk_err_soft, err);
 	}

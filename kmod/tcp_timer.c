@@ -39,11 +39,7 @@ void wren_tcp_reset_keepalive(struct sock *sk, unsigned long len)
 /* Give up on the connection: ETIMEDOUT (or the soft error seen). */
 static void wren_tcp_write_err(struct sock *sk)
 {
-	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
-	if (!sock_flag(sk, SOCK_DEAD))
-		sk_error_report(sk);
-	wren_tcp_write_queue_purge(sk);
-	wren_tcp_done(sk);
+	wren_tcp_done_err(sk, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 }
 
 static bool wren_tcp_user_timeout_hit(struct wren_tcp_sock *tp)
