@@ -816,7 +816,12 @@ TEST_F_TIMEOUT(edge, tcp_info_linux_struct, 200)
 		ASSERT_EQ(0, getsockopt(self->w, IPPROTO_TCP, TCP_INFO, &li,
 					&len));
 		samples++;
-		if (li.tcpi_state == TCP_ESTABLISHED &&
+		/* FIN_WAIT*: the sender thread shut down after its last
+		 * write, just before this sample.
+		 */
+		if ((li.tcpi_state == TCP_ESTABLISHED ||
+		     li.tcpi_state == TCP_FIN_WAIT1 ||
+		     li.tcpi_state == TCP_FIN_WAIT2) &&
 		    li.tcpi_rto >= 200000 && li.tcpi_rto <= 120000000 &&
 		    li.tcpi_rtt > 0 && li.tcpi_rtt < 60000000 &&
 		    li.tcpi_snd_cwnd >= 1 && li.tcpi_snd_mss > 0 &&
@@ -1172,6 +1177,26 @@ static void sc_refused(enum fam f, int port, struct obs *o)
 	close(c);
 }
 
+/*
+ * The first wakeup after a refused connect: the mask must already be the
+ * final one (POLLOUT with POLLERR|POLLHUP), never POLLERR alone.
+ */
+static void sc_refused_first_wakeup(enum fam f, int port, struct obs *o)
+{
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		int c = cli_socket(f);
+
+		if (c < 0)
+			return rec(o, -1000);
+		fcntl(c, F_SETFL, O_NONBLOCK);
+		cli_connect(f, c, peer_ip(f), port);
+		rec(o, ws_wait(c, POLLOUT, 10000));
+		close(c);
+	}
+}
+
 static void sc_unconnected(enum fam f, int port, struct obs *o)
 {
 	struct sockaddr_storage ss;
@@ -1226,6 +1251,11 @@ TEST(diff_reset_recv) { diff(_metadata, sc_rst_recv_first, 7043); }
 TEST(diff_nonblock_connect) { diff(_metadata, sc_nonblock_connect, 7044); }
 TEST(diff_ealready) { diff(_metadata, sc_ealready, 7045); }
 TEST(diff_refused) { diff(_metadata, sc_refused, 7046); }
+TEST(diff_refused_first_wakeup)
+{
+	diff(_metadata, sc_refused_first_wakeup, 7048);
+}
+
 TEST(diff_unconnected) { diff(_metadata, sc_unconnected, 7047); }
 
 TEST_HARNESS_MAIN
