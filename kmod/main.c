@@ -69,6 +69,7 @@ static int __net_init wren_net_init(struct net *net)
 	INIT_LIST_HEAD(&wn->ifaces);
 	atomic_set(&wn->ip_id, get_random_u32());
 	wn->tcp_msl_ms = WREN_TCP_MSL_MS_DEFAULT;
+	wn->tcp_retries2 = WREN_TCP_RETRIES2_DEFAULT;
 	strscpy(wn->tcp_cong, "cubic", sizeof(wn->tcp_cong));
 	err = wren_mib_init(&wn->mib);
 	if (err)

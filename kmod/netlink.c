@@ -20,6 +20,11 @@ static struct netlink_range_validation wren_nl_msl_range = {
 	.max = 600000,
 };
 
+static struct netlink_range_validation wren_nl_retries2_range = {
+	.min = 1,
+	.max = 255,
+};
+
 static const struct nla_policy wren_nl_policy[WREN_A_MAX + 1] = {
 	[WREN_A_IFINDEX]	= { .type = NLA_U32 },
 	[WREN_A_IFNAME]		= { .type = NLA_NUL_STRING,
@@ -38,6 +43,9 @@ static const struct nla_policy wren_nl_policy[WREN_A_MAX + 1] = {
 						&wren_nl_msl_range),
 	[WREN_A_SET_TCP_CONG]	= { .type = NLA_NUL_STRING,
 				    .len = WREN_CONG_NAME_MAX - 1 },
+	[WREN_A_SET_TCP_RETRIES2] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&wren_nl_retries2_range),
+	[WREN_A_SET_TCP_MEM_LIMIT] = { .type = NLA_U32 },
 };
 
 /* ---- finding the device a request names ---------------------------------------- */
@@ -419,12 +427,19 @@ static int wren_nl_set(struct sk_buff *skb, struct genl_info *info)
 	struct wren_net *wn = wren_net(genl_info_net(info));
 	struct nlattr *cong = info->attrs[WREN_A_SET_TCP_CONG];
 	struct nlattr *msl = info->attrs[WREN_A_SET_TCP_MSL_MS];
+	struct nlattr *retries = info->attrs[WREN_A_SET_TCP_RETRIES2];
+	struct nlattr *mem = info->attrs[WREN_A_SET_TCP_MEM_LIMIT];
 	char name[WREN_CONG_NAME_MAX];
 	int err = 0;
 
 	if (cong && nla_strscpy(name, cong, sizeof(name)) <= 0) {
 		NL_SET_ERR_MSG_ATTR(info->extack, cong,
 				    "empty congestion control name");
+		return -EINVAL;
+	}
+	if (mem && nla_get_u32(mem) && nla_get_u32(mem) < 256) {
+		NL_SET_ERR_MSG_ATTR(info->extack, mem,
+				    "TCP memory limit below 256 KiB");
 		return -EINVAL;
 	}
 	rtnl_lock();
@@ -441,6 +456,10 @@ static int wren_nl_set(struct sk_buff *skb, struct genl_info *info)
 			NL_SET_ERR_MSG_ATTR(info->extack, msl,
 					    "MSL out of range");
 	}
+	if (!err && retries)
+		err = wren_tcp_set_retries2(wn, nla_get_u32(retries));
+	if (!err && mem)
+		err = wren_tcp_set_mem_limit(wn, nla_get_u32(mem));
 	rtnl_unlock();
 	return err;
 }
@@ -459,7 +478,11 @@ static int wren_nl_get(struct sk_buff *skb, struct genl_info *info)
 		goto nospace;
 	rtnl_lock();
 	if (nla_put_u32(msg, WREN_A_SET_TCP_MSL_MS, READ_ONCE(wn->tcp_msl_ms)) ||
-	    nla_put_string(msg, WREN_A_SET_TCP_CONG, wn->tcp_cong)) {
+	    nla_put_string(msg, WREN_A_SET_TCP_CONG, wn->tcp_cong) ||
+	    nla_put_u32(msg, WREN_A_SET_TCP_RETRIES2,
+			READ_ONCE(wn->tcp_retries2)) ||
+	    nla_put_u32(msg, WREN_A_SET_TCP_MEM_LIMIT,
+			wren_tcp_mem_limit(wn) / 1024)) {
 		rtnl_unlock();
 		goto nospace;
 	}

@@ -28,6 +28,7 @@ struct wren_icmp_state;		/* icmp.c */
 
 #define WREN_CONG_NAME_MAX	16
 #define WREN_TCP_MSL_MS_DEFAULT	30000
+#define WREN_TCP_RETRIES2_DEFAULT	15	/* Linux's tcp_retries2 */
 
 struct wren_net {
 	struct net			*net;
@@ -60,6 +61,7 @@ struct wren_net {
 
 	/* Settings (WREN_CMD_SET): written under RTNL, read with READ_ONCE. */
 	u32				tcp_msl_ms;
+	u32				tcp_retries2;
 	char				tcp_cong[WREN_CONG_NAME_MAX];
 };
 

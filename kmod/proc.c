@@ -163,6 +163,8 @@ static void wren_proc_snmp_group(struct seq_file *seq, struct wren_net *wn,
 		if (i == WREN_MIB_Tcp_EstabResets)
 			seq_puts(seq, " CurrEstab");
 	}
+	if (!strcmp(group, "TcpExt"))
+		seq_puts(seq, " TCPMemLimit TCPMemUsed");
 	seq_printf(seq, "\n%s:", group);
 	if (ip)
 		seq_printf(seq, " 2 %d", WREN_DEFAULT_TTL);
@@ -173,6 +175,9 @@ static void wren_proc_snmp_group(struct seq_file *seq, struct wren_net *wn,
 		if (i == WREN_MIB_Tcp_EstabResets)
 			seq_printf(seq, " %u", wren_tcp_curr_estab(wn));
 	}
+	if (!strcmp(group, "TcpExt"))
+		seq_printf(seq, " %ld %ld", wren_tcp_mem_limit(wn),
+			   wren_tcp_mem_used(wn));
 	seq_putc(seq, '\n');
 }
 

@@ -107,6 +107,24 @@ void wren_tcp_done(struct sock *sk)
 		wren_tcp_destroy_sock(sk);
 }
 
+/*
+ * The connection ends with error @err.  As Linux's tcp_reset(): the state
+ * is CLOSE before the error wakes anyone, so that poll() never reports
+ * POLLERR without the POLLHUP (and POLLIN/POLLOUT) that go with it.
+ */
+void wren_tcp_done_err(struct sock *sk, int err)
+{
+	bool dead = sock_flag(sk, SOCK_DEAD);
+
+	WRITE_ONCE(sk->sk_err, err);
+	/* Pairs with smp_rmb() in wren_tcp_poll(). */
+	smp_wmb();
+	wren_tcp_write_queue_purge(sk);
+	wren_tcp_done(sk);
+	if (!dead)
+		sk_error_report(sk);
+}
+
 /* Space freed in the send queue: wake writers (as sk_stream_write_space). */
 void wren_tcp_write_space(struct sock *sk)
 {
@@ -753,9 +771,12 @@ static int wren_tcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 		     (WREN_TCPHDR_FIN | WREN_TCPHDR_SYN)) ||
 		    skb_headlen(skb) ||
 		    (skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS)) {
+			/* Above the namespace limit a socket with nothing
+			 * queued still gets one skb: no ACK would wake it.
+			 */
 			if (!sk_stream_memory_free(sk) ||
-			    atomic_long_read(&tp->tbl->mem) >
-			    tp->tbl->mem_limit)
+			    (wren_tcp_over_limit(tp->tbl) &&
+			     !skb_queue_empty(&sk->sk_write_queue)))
 				goto wait_for_space;
 			skb = alloc_skb_fclone(WREN_TCP_MAX_HEADER,
 					       sk->sk_allocation);
@@ -1449,5 +1470,13 @@ int wren_tcp_set_msl(struct wren_net *wn, u32 msl_ms)
 	if (!msl_ms || msl_ms > 600 * 1000)
 		return -EINVAL;
 	WRITE_ONCE(wn->tcp_msl_ms, msl_ms);
+	return 0;
+}
+
+int wren_tcp_set_retries2(struct wren_net *wn, u32 retries)
+{
+	if (!retries || retries > 255)
+		return -EINVAL;
+	WRITE_ONCE(wn->tcp_retries2, retries);
 	return 0;
 }

@@ -69,6 +69,7 @@ static inline bool wren_between(u32 seq, u32 lo, u32 hi)	/* lo<=seq<=hi */
 #define WREN_TCP_MAX_WSCALE	14
 #define WREN_TCP_SNDBUF		(2 * 1024 * 1024)
 #define WREN_TCP_RCVBUF		(2 * 1024 * 1024)
+#define WREN_TCP_RMEM_RESERVE	(64 * 1024)	/* taken above the limit */
 #define WREN_TCP_MAX_SACKS	4
 #define WREN_TCP_QUICKACKS	16
 #define WREN_TCP_GSO_MAX	(64 * 1024 - 1 - 60 - 20)
@@ -240,6 +241,7 @@ enum {
 	WREN_TCP_RTX_DEFERRED,
 	WREN_TCP_DELACK_DEFERRED,
 	WREN_TCP_KEEPALIVE_DEFERRED,
+	WREN_TCP_MTU_DEFERRED,	/* ICMP frag needed while owned: mtu_info */
 };
 
 /* What the retransmission timer is armed for. */
@@ -282,6 +284,7 @@ struct wren_tcp_sock {
 
 	/* Segment sizes. */
 	u32	pmtu;		/* path MTU */
+	u32	mtu_info;	/* MTU of a deferred ICMP frag needed */
 	u16	mss_cache;	/* data bytes per segment we send */
 	u16	advmss;		/* MSS we announce */
 	u16	peer_mss;	/* MSS the peer announced */
@@ -552,6 +555,7 @@ unsigned int wren_tcp_curr_estab(struct wren_net *wn);
 void wren_tcp_rfree(struct sk_buff *skb);
 void wren_tcp_charge_r(struct sock *sk, struct sk_buff *skb);
 bool wren_tcp_under_pressure(const struct sock *sk);
+bool wren_tcp_over_limit(const struct wren_tcp_table *t);
 
 /* tcp_output.c */
 void wren_tcp_init_xmit_timers(struct sock *sk);
@@ -601,6 +605,7 @@ void wren_tcp_rtt_init(struct sock *sk);
 void wren_tcp_enter_loss(struct sock *sk);
 void wren_tcp_rearm_rto(struct sock *sk);
 void wren_tcp_ooo_purge(struct sock *sk);
+void wren_tcp_mtu_reduced(struct sock *sk, u32 mtu);
 void wren_tcp_data_ready(struct sock *sk);
 
 /* tcp_timer.c */
@@ -636,6 +641,7 @@ extern struct proto wren_tcp_prot;
 extern const struct proto_ops wren_stream_ops;
 void wren_tcp_set_state(struct sock *sk, int state);
 void wren_tcp_done(struct sock *sk);
+void wren_tcp_done_err(struct sock *sk, int err);
 void wren_tcp_reset(struct sock *sk);	/* an accepted RST */
 void wren_tcp_write_queue_purge(struct sock *sk);
 void wren_tcp_write_space(struct sock *sk);

@@ -747,7 +747,7 @@ bool wren_tcp_under_pressure(const struct sock *sk)
 {
 	struct wren_tcp_table *t = wren_tcp_sk(sk)->tbl;
 
-	if (atomic_long_read(&t->mem) > t->mem_pressure) {
+	if (atomic_long_read(&t->mem) > READ_ONCE(t->mem_pressure)) {
 		if (!test_and_set_bit(0, &t->mem_flags))
 			WREN_INC(t->wn, TcpExt, TCPMemoryPressures);
 		return true;
@@ -755,6 +755,45 @@ bool wren_tcp_under_pressure(const struct sock *sk)
 	if (test_bit(0, &t->mem_flags))
 		clear_bit(0, &t->mem_flags);
 	return false;
+}
+
+bool wren_tcp_over_limit(const struct wren_tcp_table *t)
+{
+	return atomic_long_read(&t->mem) > READ_ONCE(t->mem_limit);
+}
+
+/* Limit (and pressure point) of t: bytes, 0 for the default. */
+static void wren_tcp_mem_set(struct wren_tcp_table *t, unsigned long bytes)
+{
+	unsigned long ram;
+
+	if (!bytes) {
+		/* An eighth of RAM for the namespace's TCP, at most 1 GiB. */
+		ram = totalram_pages() << PAGE_SHIFT;
+		bytes = min_t(unsigned long, ram / 8, 1UL << 30);
+	}
+	WRITE_ONCE(t->mem_limit, bytes);
+	WRITE_ONCE(t->mem_pressure, bytes / 4 * 3);
+}
+
+int wren_tcp_set_mem_limit(struct wren_net *wn, u32 kib)
+{
+	if (kib && kib < 256)
+		return -EINVAL;
+	if (!wn->tcp)
+		return -ENODEV;
+	wren_tcp_mem_set(wn->tcp, (unsigned long)kib * 1024);
+	return 0;
+}
+
+long wren_tcp_mem_limit(struct wren_net *wn)
+{
+	return wn->tcp ? READ_ONCE(wn->tcp->mem_limit) : 0;
+}
+
+long wren_tcp_mem_used(struct wren_net *wn)
+{
+	return wn->tcp ? atomic_long_read(&wn->tcp->mem) : 0;
 }
 
 unsigned int wren_tcp_curr_estab(struct wren_net *wn)
@@ -790,7 +829,6 @@ static void wren_tcp_bhash_destroy(struct wren_tcp_table *t)
 int wren_tcp_net_init(struct wren_net *wn)
 {
 	struct wren_tcp_table *t;
-	unsigned long ram;
 	unsigned int i;
 	int err = -ENOMEM;
 
@@ -828,10 +866,7 @@ int wren_tcp_net_init(struct wren_net *wn)
 	t->port_high = 60999;
 	get_random_bytes(t->perturb, sizeof(t->perturb));
 
-	/* An eighth of RAM for the namespace's TCP buffers, at most 1 GiB. */
-	ram = totalram_pages() << PAGE_SHIFT;
-	t->mem_limit = min_t(unsigned long, ram / 8, 1UL << 30);
-	t->mem_pressure = t->mem_limit / 4 * 3;
+	wren_tcp_mem_set(t, 0);
 
 	wn->tcp = t;
 	if (!READ_ONCE(wn->tcp_msl_ms))

@@ -690,18 +690,39 @@ static void wren_tcp_ooo_prune(struct sock *sk, unsigned int need)
 		tp->num_sacks = 0;
 }
 
-/* May sk take skb into its receive memory?  Prunes OOO data if needed. */
-static bool wren_tcp_rmem_ok(struct sock *sk, struct sk_buff *skb)
+/* Namespace memory is short: out-of-order data goes first (counted). */
+static void wren_tcp_ooo_purge_mem(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+
+	if (RB_EMPTY_ROOT(&tp->ooo))
+		return;
+	WREN_ADD(tp->tbl->wn, TcpExt, TCPOFODrop, tp->ooo_segs);
+	wren_tcp_ooo_purge(sk);
+}
+
+/*
+ * May sk take skb into its receive memory?  Prunes OOO data if needed.
+ * Above the namespace's limit only in-order data for a socket holding
+ * less than WREN_TCP_RMEM_RESERVE is taken (Linux has its forced charge
+ * and per-socket reserve), so that a connection whose reader keeps up
+ * still progresses while stalled readers hold the memory: the window,
+ * small under pressure, then fits.
+ */
+static bool wren_tcp_rmem_ok(struct sock *sk, struct sk_buff *skb,
+			     bool in_order)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	unsigned int need = skb->truesize;
 
-	if (atomic_long_read(&tp->tbl->mem) > tp->tbl->mem_limit) {
-		wren_tcp_ooo_purge(sk);
-		return false;
+	if (wren_tcp_over_limit(tp->tbl)) {
+		wren_tcp_ooo_purge_mem(sk);
+		if (!in_order)
+			return false;
+		return atomic_read(&sk->sk_rmem_alloc) < WREN_TCP_RMEM_RESERVE;
 	}
-	if (wren_tcp_under_pressure(sk) && !RB_EMPTY_ROOT(&tp->ooo))
-		wren_tcp_ooo_purge(sk);
+	if (wren_tcp_under_pressure(sk))
+		wren_tcp_ooo_purge_mem(sk);
 	if (atomic_read(&sk->sk_rmem_alloc) + need <=
 	    (unsigned int)sk->sk_rcvbuf)
 		return true;
@@ -884,7 +905,7 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	if (!wren_tcp_rmem_ok(sk, skb)) {
+	if (!wren_tcp_rmem_ok(sk, skb, !wren_after(tcb->seq, tp->rcv_nxt))) {
 		if (wren_after(tcb->seq, tp->rcv_nxt))
 			WREN_INC(tp->tbl->wn, TcpExt, TCPOFODrop);
 		else
@@ -1004,11 +1025,8 @@ static int wren_tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		}
 	}
 	if (flags & WREN_TCPHDR_RST) {
-		if (flags & WREN_TCPHDR_ACK) {
-			WRITE_ONCE(sk->sk_err, ECONNREFUSED);
-			sk_error_report(sk);
-			wren_tcp_done(sk);
-		}
+		if (flags & WREN_TCPHDR_ACK)
+			wren_tcp_done_err(sk, ECONNREFUSED);
 		goto drop;
 	}
 	if (!(flags & WREN_TCPHDR_SYN))
@@ -1086,11 +1104,7 @@ void wren_tcp_reset(struct sock *sk)
 	}
 	if (sk->sk_state == TCP_ESTABLISHED || sk->sk_state == TCP_CLOSE_WAIT)
 		WREN_INC(tp->tbl->wn, Tcp, EstabResets);
-	WRITE_ONCE(sk->sk_err, err);
-	if (!sock_flag(sk, SOCK_DEAD))
-		sk_error_report(sk);
-	wren_tcp_write_queue_purge(sk);
-	wren_tcp_done(sk);
+	wren_tcp_done_err(sk, err);
 }
 
 static void wren_tcp_fin_acked(struct sock *sk)
@@ -1165,8 +1179,16 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	if (wren_before(tcb->end_seq, tp->rcv_wup) ||
 	    wren_after(tcb->seq, tp->rcv_nxt + rwin)) {
 		WREN_DROP_COUNT(tp->tbl->wn, TCP_OUT_OF_WINDOW);
+		/* RFC 5961 4.2: a SYN, whatever its sequence number, gets
+		 * a (rate-limited) challenge ACK, not a plain duplicate.
+		 */
 		if (flags & WREN_TCPHDR_RST)
 			goto drop;
+		if (flags & WREN_TCPHDR_SYN) {
+			WREN_INC(tp->tbl->wn, TcpExt, TCPSYNChallenge);
+			wren_tcp_send_challenge_ack(sk);
+			goto drop;
+		}
 		/* Old data again: tell the sender (RFC 2883). */
 		if (tcb->end_seq != tcb->seq &&
 		    wren_before(tcb->seq, tp->rcv_nxt))
@@ -1510,6 +1532,26 @@ lookup:
 
 /* ---- ICMP errors ------------------------------------------------------ */
 
+/*
+ * A router said our segments are too big (RFC 1191): shrink the MSS and
+ * resend what is in flight at the new size.  Socket owned or bh-locked.
+ */
+void wren_tcp_mtu_reduced(struct sock *sk, u32 mtu)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+		return;
+	mtu = max_t(u32, mtu, 576);
+	if (mtu >= tp->pmtu)
+		return;
+	wren_tcp_sync_mss(sk, mtu);
+	if (tp->packets_out && tp->cong) {
+		wren_tcp_enter_loss(sk);
+		wren_tcp_xmit_retransmit_queue(sk);
+	}
+}
+
 void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 		  u32 info)
 {
@@ -1546,14 +1588,16 @@ void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 		goto out;
 
 	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
-		u32 mtu = info;
-
-		if (mtu >= 68 && mtu < tp->pmtu && !sock_owned_by_user(sk)) {
-			wren_tcp_sync_mss(sk, max_t(u32, mtu, 576));
-			if (tp->packets_out && tp->cong) {
-				wren_tcp_enter_loss(sk);
-				wren_tcp_xmit_retransmit_queue(sk);
-			}
+		if (info < 68 || info >= tp->pmtu)
+			goto out;
+		if (!sock_owned_by_user(sk)) {
+			wren_tcp_mtu_reduced(sk, info);
+		} else {
+			/* The owner's release_sock() applies it. */
+			WRITE_ONCE(tp->mtu_info, info);
+			if (!test_and_set_bit(WREN_TCP_MTU_DEFERRED,
+					      &tp->deferred))
+				sock_hold(sk);
 		}
 		goto out;
 	}
@@ -1565,9 +1609,7 @@ void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 			wren_tcp_child_drop(sk);
 			goto out;
 		}
-		WRITE_ONCE(sk->sk_err, err);
-		sk_error_report(sk);
-		wren_tcp_done(sk);	/* counts AttemptFails */
+		wren_tcp_done_err(sk, err);	/* counts AttemptFails */
 	} else {
 		WRITE_ONCE(sk->sk_err_soft, err);
 	}

@@ -967,11 +967,15 @@ void wren_tcp_send_challenge_ack(struct sock *sk)
 		t->chal_stamp = jiffies;
 		t->chal_count = 0;
 	}
-	send = t->chal_count++ < WREN_TCP_CHALLENGE_PER_SEC;
+	send = t->chal_count < WREN_TCP_CHALLENGE_PER_SEC;
+	if (send)
+		t->chal_count++;
 	spin_unlock_bh(&t->chal_lock);
 	if (send) {
 		WREN_INC(t->wn, TcpExt, TCPChallengeACK);
 		wren_tcp_send_ack(sk);
+	} else {
+		WREN_INC(t->wn, TcpExt, TCPChallengeACKLimited);
 	}
 }
 

@@ -40,11 +40,7 @@ void wren_tcp_reset_keepalive(struct sock *sk, unsigned long len)
 /* Give up on the connection: ETIMEDOUT (or the soft error seen). */
 static void wren_tcp_write_err(struct sock *sk)
 {
-	WRITE_ONCE(sk->sk_err, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
-	if (!sock_flag(sk, SOCK_DEAD))
-		sk_error_report(sk);
-	wren_tcp_write_queue_purge(sk);
-	wren_tcp_done(sk);
+	wren_tcp_done_err(sk, READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 }
 
 static bool wren_tcp_user_timeout_hit(struct wren_tcp_sock *tp)
@@ -72,7 +68,7 @@ static void wren_tcp_retransmit_timer(struct sock *sk)
 		break;
 	default:
 		limit = sock_flag(sk, SOCK_DEAD) ? WREN_TCP_ORPHAN_RETRIES :
-						   WREN_TCP_RETRIES2;
+			READ_ONCE(tp->tbl->wn->tcp_retries2);
 	}
 	if (tp->retransmits >= limit || wren_tcp_user_timeout_hit(tp)) {
 		if (sk->sk_state == TCP_SYN_RECV && tp->parent) {
@@ -121,7 +117,7 @@ static void wren_tcp_probe_timer(struct sock *sk)
 	}
 	if (!tp->rtx_start)
 		tp->rtx_start = jiffies;
-	if (tp->probes_out >= WREN_TCP_RETRIES2 ||
+	if (tp->probes_out >= READ_ONCE(tp->tbl->wn->tcp_retries2) ||
 	    wren_tcp_user_timeout_hit(tp)) {
 		WREN_INC(tp->tbl->wn, TcpExt, TCPAbortOnTimeout);
 		wren_tcp_write_err(sk);
@@ -273,6 +269,10 @@ void wren_tcp_release_cb(struct sock *sk)
 	}
 	if (test_and_clear_bit(WREN_TCP_KEEPALIVE_DEFERRED, &tp->deferred)) {
 		wren_tcp_keepalive_handler(sk);
+		__sock_put(sk);
+	}
+	if (test_and_clear_bit(WREN_TCP_MTU_DEFERRED, &tp->deferred)) {
+		wren_tcp_mtu_reduced(sk, READ_ONCE(tp->mtu_info));
 		__sock_put(sk);
 	}
 }

@@ -134,6 +134,13 @@ void wren_tcp_net_exit(struct wren_net *wn);
 int wren_tcp_set_default_cong(struct wren_net *wn, const char *name);
 /* WREN_A_SET_TCP_MSL_MS: 1 ms .. 600 s, else -EINVAL.  Under RTNL. */
 int wren_tcp_set_msl(struct wren_net *wn, u32 msl_ms);
+/* WREN_A_SET_TCP_RETRIES2: 1 .. 255, else -EINVAL.  Under RTNL. */
+int wren_tcp_set_retries2(struct wren_net *wn, u32 retries);
+/* WREN_A_SET_TCP_MEM_LIMIT: KiB >= 256, 0 the default, else -EINVAL. */
+int wren_tcp_set_mem_limit(struct wren_net *wn, u32 kib);
+/* The namespace's TCP memory: its limit and what is charged, in bytes. */
+long wren_tcp_mem_limit(struct wren_net *wn);
+long wren_tcp_mem_used(struct wren_net *wn);
 /* Tcp CurrEstab for /proc/net/wren/snmp: ESTABLISHED + CLOSE_WAIT. */
 unsigned int wren_tcp_curr_estab(struct wren_net *wn);
 /* socket(AF_WREN, SOCK_STREAM, 0 or IPPROTO_TCP) (tcp.c). */

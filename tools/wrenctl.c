@@ -35,7 +35,8 @@ static void usage(FILE *f)
 "       wrenctl arp add A.B.C.D lladdr MAC dev DEV\n"
 "       wrenctl arp del A.B.C.D [dev DEV]\n"
 "       wrenctl arp flush [dev DEV]\n"
-"       wrenctl set tcp_msl_ms N | tcp_cong NAME ...\n"
+"       wrenctl set tcp_msl_ms N | tcp_cong NAME | tcp_retries2 N |\n"
+"                   tcp_mem_limit KIB ...\n"
 "       wrenctl get\n"
 "       wrenctl -h\n"
 "\n"
@@ -511,6 +512,12 @@ static int get_cb(const struct nlattr *attrs, int len, void *arg)
 	if (tb[WREN_A_SET_TCP_CONG])
 		printf("tcp_cong %s\n",
 		       wren_attr_str(tb[WREN_A_SET_TCP_CONG], s, sizeof(s)));
+	if (tb[WREN_A_SET_TCP_RETRIES2])
+		printf("tcp_retries2 %u\n",
+		       wren_attr_u32(tb[WREN_A_SET_TCP_RETRIES2], 0));
+	if (tb[WREN_A_SET_TCP_MEM_LIMIT])
+		printf("tcp_mem_limit %u\n",
+		       wren_attr_u32(tb[WREN_A_SET_TCP_MEM_LIMIT], 0));
 	return 0;
 }
 
@@ -522,7 +529,8 @@ static int do_set(int argc, char **argv)
 	int i;
 
 	if (argc < 2 || argc % 2)
-		return bad("usage: wrenctl set tcp_msl_ms N | tcp_cong NAME ...");
+		return bad("usage: wrenctl set tcp_msl_ms N | tcp_cong NAME | "
+			   "tcp_retries2 N | tcp_mem_limit KIB ...");
 	wren_req_init(&req, buf, sizeof(buf), 0, WREN_CMD_SET, 0);
 	for (i = 0; i < argc; i += 2) {
 		if (is_kw(argv[i], "tcp_msl_ms")) {
@@ -533,6 +541,15 @@ static int do_set(int argc, char **argv)
 			if (!argv[i + 1][0] || strlen(argv[i + 1]) >= 16)
 				return bad("bad tcp_cong '%s'", argv[i + 1]);
 			wren_req_put_str(&req, WREN_A_SET_TCP_CONG, argv[i + 1]);
+		} else if (is_kw(argv[i], "tcp_retries2")) {
+			if (wren_parse_uint(argv[i + 1], 0xffffffffUL, &v))
+				return bad("bad tcp_retries2 '%s'", argv[i + 1]);
+			wren_req_put_u32(&req, WREN_A_SET_TCP_RETRIES2, (__u32)v);
+		} else if (is_kw(argv[i], "tcp_mem_limit")) {
+			if (wren_parse_uint(argv[i + 1], 0xffffffffUL, &v))
+				return bad("bad tcp_mem_limit '%s'", argv[i + 1]);
+			wren_req_put_u32(&req, WREN_A_SET_TCP_MEM_LIMIT,
+					 (__u32)v);
 		} else {
 			return bad("set: unknown setting '%s'", argv[i]);
 		}

@@ -121,6 +121,12 @@ TEST_F_TIMEOUT(tcp, wren_to_wren_veth_64m_both_ways, 300)
 	TH_LOG("in %.1f MB/s", b.rcv.mbps);
 }
 
+/* Is socat listening on @port in the peer's namespace yet? */
+static bool peer_listening(int port)
+{
+	return wt_peerq("ss -Hltn 'sport = :%d' | grep -q LISTEN", port) == 0;
+}
+
 /* Does /proc/net/wren/tcp have a line with local port lport in state st? */
 static bool proc_has(int lport, int st)
 {
@@ -234,7 +240,7 @@ TEST_F(tcp, errno_cases)
 	l = wt_bg_start(WT_PEER_NS, "exec socat -u TCP-LISTEN:%d,reuseaddr "
 			"OPEN:/dev/null", PORT + 6) ? 0 : -1;
 	ASSERT_EQ(0, l);
-	wt_msleep(500);
+	ASSERT_TRUE(WT_WAIT(10000, peer_listening(PORT + 6)));
 	c = socket(AF_WREN, SOCK_STREAM, 0);
 	a = ws_addr(WS_PEER_IP, PORT + 6);
 	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)))
@@ -257,7 +263,7 @@ TEST_F(tcp, nonblocking_connect)
 	ASSERT_NE(NULL, wt_bg_start(WT_PEER_NS, "exec socat -u "
 				    "TCP-LISTEN:%d,reuseaddr OPEN:/dev/null",
 				    PORT + 7));
-	wt_msleep(500);
+	ASSERT_TRUE(WT_WAIT(10000, peer_listening(PORT + 7)));
 	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_NONBLOCK));
 	EXPECT_EQ(-1, connect(self->fd, (struct sockaddr *)&a, sizeof(a)));
 	EXPECT_EQ(EINPROGRESS, errno);

@@ -132,6 +132,17 @@ enum wren_attr {
 	WREN_A_SET_TCP_MSL_MS,	/* u32: TIME_WAIT lasts 2 * MSL */
 	WREN_A_SET_TCP_CONG,	/* string: default congestion control */
 	WREN_A_PAD,
+	/* Added later; after WREN_A_PAD so older values keep their numbers. */
+	WREN_A_SET_TCP_RETRIES2,	/* u32 1..255: RTOs before an established
+					 * connection gives up (ETIMEDOUT), as
+					 * Linux's net.ipv4.tcp_retries2 (15)
+					 */
+	WREN_A_SET_TCP_MEM_LIMIT,	/* u32 KiB, >= 256: the namespace's TCP
+					 * buffer memory; windows shrink and
+					 * out-of-order data is dropped above
+					 * 3/4 of it.  0 restores the default
+					 * (RAM / 8, at most 1 GiB).
+					 */
 	__WREN_A_MAX,
 };
 
@@ -192,6 +203,15 @@ enum wren_route_kind {
  * snmp:  pairs of lines as /proc/net/snmp: "Ip: Forwarding DefaultTTL ..."
  *        then "Ip: 2 64 ...", for Ip, Icmp, IcmpMsg, Udp (and Tcp, TcpExt),
  *        then "WrenDrop: <reason names>" / "WrenDrop: <counts>".
+ *        TcpExt holds counters named as Linux's /proc/net/netstat has
+ *        them: PAWSEstab (segments dropped by PAWS), TCPChallengeACK
+ *        (challenge ACKs sent), TCPChallengeACKLimited (wren's: challenge
+ *        ACKs not sent because of the RFC 5961 7 limit, 100 a second per
+ *        namespace), TCPAbortOnTimeout (connections given up after their
+ *        retries), TCPOFODrop (out-of-order segments dropped for
+ *        memory), TCPRcvQDrop (segments refused for memory), TCPMemLimit
+ *        (wren's: a gauge, the namespace's TCP memory limit in bytes) and
+ *        TCPMemUsed (wren's: a gauge, bytes charged now).
  */
 
 #endif /* _UAPI_LINUX_WREN_H */
