@@ -2,8 +2,9 @@
 /*
  * net_linux_veth: Linux and wren over a veth pair, each in its own
  * namespace.  Unlike the e1000 link, veth hands wren Linux's own skbs:
- * partial checksums, UDP GSO super-packets, and fragments still owned by
- * the sending socket (skb->sk, sock_wfree), which reassembly must orphan.
+ * partial checksums, UDP and TCP GSO super-packets, and fragments still
+ * owned by the sending socket (skb->sk, sock_wfree), which reassembly must
+ * orphan.  TCP: 64 MiB each way, clean and through 1% loss, sha256 equal.
  */
 #include "kselftest_harness.h"
 #include "net_lib.h"
@@ -171,6 +172,52 @@ TEST_F(lx, udp_gso_from_linux)
 	EXPECT_EQ(0, gso(self, 8000, 1000));
 	EXPECT_EQ(0, gso(self, 7500, 1000));
 	EXPECT_EQ(0, gso(self, 60000, 1400));
+}
+
+/*
+ * 64 MiB of TCP one way between wren (NSW) and Linux (NSL); with @loss,
+ * netem drops that share of the segments both ways (offload off, so a
+ * TSO burst is not lost or kept whole).  0 if the hashes agree.
+ */
+static int lx_tcp(bool from_wren, const char *loss, int port)
+{
+	struct wt_xfer x = {
+		.port = port, .bytes = 64LL << 20, .timeout_ms = 280000,
+	};
+	int rc;
+
+	x.send_ns = from_wren ? NSW : NSL;
+	x.recv_ns = from_wren ? NSL : NSW;
+	x.host = from_wren ? ADDRL : ADDRW;
+	if (from_wren)
+		x.send_opts = "--family wren";
+	else
+		x.recv_opts = "--family wren";
+	if (loss && (nt_run(NSW, "ethtool -K wl0 tso off gso off && "
+			    "tc qdisc replace dev wl0 root netem loss %s", loss) ||
+		     nt_run(NSL, "ethtool -K wl1 tso off gso off && "
+			    "tc qdisc replace dev wl1 root netem loss %s", loss)))
+		return -1;
+	rc = wt_xfer_run(&x);
+	nt_diag("TCP %s, loss %s: %.2f MB/s\n",
+		from_wren ? "wren -> Linux" : "Linux -> wren",
+		loss ? loss : "none", x.rcv.mbps);
+	return rc || x.rcv.bytes != x.bytes ? -1 : 0;
+}
+
+/* Linux's TCP over veth sends GSO super-packets with partial checksums. */
+TEST_F_TIMEOUT(lx, tcp_64m_both_ways, 600)
+{
+	nt_runq(NULL, "modprobe sch_netem");
+	EXPECT_EQ(0, lx_tcp(true, NULL, 7311));
+	EXPECT_EQ(0, lx_tcp(false, NULL, 7312));
+}
+
+TEST_F_TIMEOUT(lx, tcp_64m_both_ways_1pct_loss, 600)
+{
+	nt_runq(NULL, "modprobe sch_netem");
+	EXPECT_EQ(0, lx_tcp(true, "1%", 7313));
+	EXPECT_EQ(0, lx_tcp(false, "1%", 7314));
 }
 
 TEST_HARNESS_MAIN

@@ -12,56 +12,15 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include "kselftest_harness.h"
-#include "wren_sock_test.h"
+#include "tcp_test.h"
 
 #define PORT	6500
 
-static unsigned short csum_fold(unsigned long sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (unsigned short)~sum;
-}
-
-/* Send a bare TCP header from the peer's raw socket. */
+/* A bare TCP header from the peer's raw socket. */
 static int forge(int raw, unsigned short sport, unsigned short dport,
 		 unsigned int seq, unsigned int ack, unsigned char flags)
 {
-	struct sockaddr_in dst = ws_inaddr(WS_WREN_IP, dport);
-	struct {
-		unsigned int saddr, daddr;
-		unsigned char zero, proto;
-		unsigned short len;
-	} ph;
-	unsigned char seg[20];
-	struct tcphdr *th = (struct tcphdr *)seg;
-	unsigned long sum = 0;
-	unsigned char *b;
-	unsigned short ck;
-	size_t i;
-
-	memset(seg, 0, sizeof(seg));
-	th->source = htons(sport);
-	th->dest = htons(dport);
-	th->seq = htonl(seq);
-	th->ack_seq = htonl(ack);
-	th->doff = 5;
-	seg[13] = flags;
-	th->window = htons(65535);
-	ph.saddr = inet_addr(WS_PEER_IP);
-	ph.daddr = inet_addr(WS_WREN_IP);
-	ph.zero = 0;
-	ph.proto = IPPROTO_TCP;
-	ph.len = htons(sizeof(seg));
-	/* RFC 1071 over big-endian 16-bit words, bytes read as bytes. */
-	for (b = (unsigned char *)&ph, i = 0; i < sizeof(ph); i += 2)
-		sum += b[i] << 8 | b[i + 1];
-	for (b = seg, i = 0; i < sizeof(seg); i += 2)
-		sum += b[i] << 8 | b[i + 1];
-	ck = htons(csum_fold(sum));
-	memcpy(&seg[16], &ck, 2);
-	return sendto(raw, seg, sizeof(seg), 0, (struct sockaddr *)&dst,
-		      sizeof(dst)) == sizeof(seg) ? 0 : -1;
+	return tt_forge(raw, sport, dport, seq, ack, flags, NULL, 0, NULL, 0);
 }
 
 FIXTURE(rfc5961) {

@@ -18,26 +18,10 @@
 #define IP2	"203.0.113.34"
 #define PORT	6100
 
+/* The same pair as tcp_netem.h (one boot may run both). */
 static int veth_up(void)
 {
-	static const char *flag = "/run/wren-tcp-test.veth";
-
-	if (access(flag, F_OK) == 0)
-		return 0;
-	wt_shq("modprobe veth");
-	if (wt_sh("ip netns add %s && ip link add tv0 type veth peer name tv1 "
-		  "&& ip link set tv1 netns %s && ip link set tv0 up && "
-		  "ip -n %s link set tv1 up && ip -n %s link set lo up",
-		  NS2, NS2, NS2, NS2))
-		return -1;
-	if (wt_sh("wrenctl link attach tv0 && wrenctl addr add %s/28 dev tv0",
-		  IP1))
-		return -1;
-	if (wt_run(NS2, "wrenctl link attach tv1 && "
-		   "wrenctl addr add " IP2 "/28 dev tv1"))
-		return -1;
-	wt_sh("touch %s", flag);
-	return 0;
+	return ws_veth_pair(NS2, "tv0", "tv1", IP1, IP2, true);
 }
 
 FIXTURE(tcp) {

@@ -196,63 +196,6 @@ static void flow_join(struct flow *f)
 
 /* ---- forged segments from the peer's namespace ----------------------------- */
 
-static unsigned short csum_fold(unsigned long sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (unsigned short)~sum;
-}
-
-/*
- * Send a TCP segment from the peer's raw socket: header, @optlen bytes of
- * options (a multiple of 4) and @len bytes of payload.
- */
-static int forge(int raw, unsigned short sport, unsigned short dport,
-		 unsigned int seq, unsigned int ack, unsigned char flags,
-		 const void *opts, size_t optlen, const void *data, size_t len)
-{
-	struct sockaddr_in dst = ws_inaddr(WS_WREN_IP, dport);
-	struct {
-		unsigned int saddr, daddr;
-		unsigned char zero, proto;
-		unsigned short len;
-	} ph;
-	unsigned char seg[1500];
-	struct tcphdr *th = (struct tcphdr *)seg;
-	size_t hl = sizeof(*th) + optlen, tot = hl + len, i;
-	unsigned long sum = 0;
-	unsigned char *b;
-	unsigned short ck;
-
-	if (tot > sizeof(seg) || optlen % 4)
-		return -1;
-	memset(seg, 0, sizeof(seg));
-	th->source = htons(sport);
-	th->dest = htons(dport);
-	th->seq = htonl(seq);
-	th->ack_seq = htonl(ack);
-	th->doff = hl / 4;
-	seg[13] = flags;
-	th->window = htons(65535);
-	if (optlen)
-		memcpy(seg + sizeof(*th), opts, optlen);
-	if (len)
-		memcpy(seg + hl, data, len);
-	ph.saddr = inet_addr(WS_PEER_IP);
-	ph.daddr = inet_addr(WS_WREN_IP);
-	ph.zero = 0;
-	ph.proto = IPPROTO_TCP;
-	ph.len = htons(tot);
-	for (b = (unsigned char *)&ph, i = 0; i < sizeof(ph); i += 2)
-		sum += b[i] << 8 | b[i + 1];
-	for (b = seg, i = 0; i < tot; i += 2)
-		sum += b[i] << 8 | (i + 1 < tot ? b[i + 1] : 0);
-	ck = htons(csum_fold(sum));
-	memcpy(&seg[16], &ck, 2);
-	return sendto(raw, seg, tot, 0, (struct sockaddr *)&dst,
-		      sizeof(dst)) == (ssize_t)tot ? 0 : -1;
-}
-
 /* ---- the fixture: wren on eth0, a pair with the peer's Linux ---------------- */
 
 FIXTURE(edge) {
@@ -608,7 +551,7 @@ TEST_F_TIMEOUT(edge, challenge_ack_rate_limited, 200)
 	/* In-window RSTs that miss RCV.NXT: each asks for a challenge. */
 	t0 = wt_now();
 	for (i = 0; i < n; i++)
-		ASSERT_EQ(0, forge(raw, 7007, wport, ti.rcv_nxt + 100 + i, 0,
+		ASSERT_EQ(0, tt_forge(raw, 7007, wport, ti.rcv_nxt + 100 + i, 0,
 				   TH_RST, NULL, 0, NULL, 0));
 	t = wt_now() - t0;
 	/* Wait until the burst is accounted for (or stops growing). */
@@ -642,7 +585,7 @@ TEST_F_TIMEOUT(edge, challenge_ack_syn_any_seq, 200)
 	oow0 = ws_snmp("WrenDrop", "TcpOutOfWindow");
 	/* Out-of-window RSTs: dropped silently (RFC 5961 3.2). */
 	for (i = 0; i < 50; i++)
-		ASSERT_EQ(0, forge(raw, 7008, wport,
+		ASSERT_EQ(0, tt_forge(raw, 7008, wport,
 				   ti.rcv_nxt + 0x40000000 + i, 0, TH_RST,
 				   NULL, 0, NULL, 0));
 	EXPECT_TRUE(WT_WAIT(5000, ws_snmp("WrenDrop", "TcpOutOfWindow") -
@@ -654,7 +597,7 @@ TEST_F_TIMEOUT(edge, challenge_ack_syn_any_seq, 200)
 	ch0 = tcpext("TCPChallengeACK");
 	lim0 = tcpext("TCPChallengeACKLimited");
 	for (i = 0; i < n; i++)
-		ASSERT_EQ(0, forge(raw, 7008, wport,
+		ASSERT_EQ(0, tt_forge(raw, 7008, wport,
 				   ti.rcv_nxt + 0x40000000 + i, 0, TH_SYN,
 				   NULL, 0, NULL, 0));
 	WT_WAIT(5000, tcpext("TCPChallengeACK") - ch0 +
@@ -774,7 +717,7 @@ TEST_F_TIMEOUT(edge, paws_drops_old_tsval, 200)
 	memcpy(opts + 4, &v, 4);
 	v = htonl(1);
 	memcpy(opts + 8, &v, 4);
-	ASSERT_EQ(0, forge(raw, 7010, wport, ti.rcv_nxt, ti.snd_nxt,
+	ASSERT_EQ(0, tt_forge(raw, 7010, wport, ti.rcv_nxt, ti.snd_nxt,
 			   TH_ACK | TH_PUSH, opts, sizeof(opts), "EVIL", 4));
 	EXPECT_TRUE(WT_WAIT(5000, tcpext("PAWSEstab") > paws0));
 	EXPECT_EQ(0, ws_wait(self->w, POLLIN, 500) & POLLIN);

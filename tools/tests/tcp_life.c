@@ -16,18 +16,10 @@
 #define IP2	"203.0.113.66"
 #define PORT	6400
 
+/* Each test deletes NS2 with the pair in it: a fresh pair every time. */
 static int veth_up(void)
 {
-	wt_shq("modprobe veth");
-	if (wt_sh("ip netns add %s && ip link add dv0 type veth peer name dv1 "
-		  "&& ip link set dv1 netns %s && ip link set dv0 up && "
-		  "ip -n %s link set dv1 up", NS2, NS2, NS2))
-		return -1;
-	if (wt_sh("wrenctl link attach dv0 && wrenctl addr add %s/28 dev dv0",
-		  IP1))
-		return -1;
-	return wt_run(NS2, "wrenctl link attach dv1 && "
-		      "wrenctl addr add " IP2 "/28 dev dv1");
+	return ws_veth_pair(NS2, "dv0", "dv1", IP1, IP2, false);
 }
 
 /* n connections from NS2 to us; the NS2 side closes first (TIME_WAIT). */

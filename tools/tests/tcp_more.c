@@ -20,24 +20,8 @@
 
 static int veth_up(void)
 {
-	static const char *flag = "/run/wren-tcp-more.veth";
-
-	if (access(flag, F_OK) == 0)
-		return 0;
-	wt_shq("modprobe veth");
 	wt_shq("modprobe sch_netem");
-	if (wt_sh("ip netns add %s && ip link add mv0 type veth peer name mv1 "
-		  "&& ip link set mv1 netns %s && ip link set mv0 up && "
-		  "ip -n %s link set mv1 up", NS2, NS2, NS2))
-		return -1;
-	if (wt_sh("wrenctl link attach mv0 && wrenctl addr add %s/28 dev mv0",
-		  IP1))
-		return -1;
-	if (wt_run(NS2, "wrenctl link attach mv1 && "
-		   "wrenctl addr add " IP2 "/28 dev mv1"))
-		return -1;
-	wt_sh("touch %s", flag);
-	return 0;
+	return ws_veth_pair(NS2, "mv0", "mv1", IP1, IP2, true);
 }
 
 static int wren_listener(int port, int backlog)

@@ -29,27 +29,10 @@
 #define MIX	"delay 10ms reorder 1% duplicate 1% loss 5%"
 #define CORRUPT	"corrupt 0.1%"
 
-/* The same namespace and veth pair as tcp_basic (one boot may run both). */
-static int __attribute__((unused)) veth_up(void)
+/* The same pair as tcp_basic (one boot may run both). */
+static int veth_up(void)
 {
-	static const char *flag = "/run/wren-tcp-test.veth";
-
-	if (access(flag, F_OK) == 0)
-		return 0;
-	wt_shq("modprobe veth");
-	if (wt_sh("ip netns add %s && ip link add tv0 type veth peer name tv1 "
-		  "&& ip link set tv1 netns %s && ip link set tv0 up && "
-		  "ip -n %s link set tv1 up && ip -n %s link set lo up",
-		  NS2, NS2, NS2, NS2))
-		return -1;
-	if (wt_sh("wrenctl link attach tv0 && wrenctl addr add %s/28 dev tv0",
-		  IP1))
-		return -1;
-	if (wt_run(NS2, "wrenctl link attach tv1 && "
-		   "wrenctl addr add " IP2 "/28 dev tv1"))
-		return -1;
-	wt_sh("touch %s", flag);
-	return 0;
+	return ws_veth_pair(NS2, "tv0", "tv1", IP1, IP2, true);
 }
 
 static void netem_off(void)

@@ -7,6 +7,8 @@
 #ifndef _WREN_TCP_TEST_H
 #define _WREN_TCP_TEST_H
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include "wren_sock_test.h"
 
 /* A transfer whose two ends may be of different families. */
@@ -57,6 +59,67 @@ static void __attribute__((unused)) tt_netem_off(void)
 {
 	wt_shq("tc qdisc del dev eth0 root 2>/dev/null");
 	wt_peerq("tc qdisc del dev peer0 root 2>/dev/null");
+}
+
+/* ---- forged segments from the peer's namespace ----------------------- */
+
+static inline unsigned short tt_csum_fold(unsigned long sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (unsigned short)~sum;
+}
+
+/*
+ * Send a TCP segment from the peer's raw socket (AF_INET, IPPROTO_TCP, in
+ * the peer's namespace) to wren: header, @optlen bytes of options (a
+ * multiple of 4) and @len bytes of payload.  0 or -1.
+ */
+static int __attribute__((unused))
+tt_forge(int raw, unsigned short sport, unsigned short dport,
+	 unsigned int seq, unsigned int ack, unsigned char flags,
+	 const void *opts, size_t optlen, const void *data, size_t len)
+{
+	struct sockaddr_in dst = ws_inaddr(WS_WREN_IP, dport);
+	struct {
+		unsigned int saddr, daddr;
+		unsigned char zero, proto;
+		unsigned short len;
+	} ph;
+	unsigned char seg[1500];
+	struct tcphdr *th = (struct tcphdr *)seg;
+	size_t hl = sizeof(*th) + optlen, tot = hl + len, i;
+	unsigned long sum = 0;
+	unsigned char *b;
+	unsigned short ck;
+
+	if (tot > sizeof(seg) || optlen % 4)
+		return -1;
+	memset(seg, 0, sizeof(seg));
+	th->source = htons(sport);
+	th->dest = htons(dport);
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	th->doff = hl / 4;
+	seg[13] = flags;
+	th->window = htons(65535);
+	if (optlen)
+		memcpy(seg + sizeof(*th), opts, optlen);
+	if (len)
+		memcpy(seg + hl, data, len);
+	ph.saddr = inet_addr(WS_PEER_IP);
+	ph.daddr = inet_addr(WS_WREN_IP);
+	ph.zero = 0;
+	ph.proto = IPPROTO_TCP;
+	ph.len = htons(tot);
+	for (b = (unsigned char *)&ph, i = 0; i < sizeof(ph); i += 2)
+		sum += b[i] << 8 | b[i + 1];
+	for (b = seg, i = 0; i < tot; i += 2)
+		sum += b[i] << 8 | (i + 1 < tot ? b[i + 1] : 0);
+	ck = htons(tt_csum_fold(sum));
+	memcpy(&seg[16], &ck, 2);
+	return sendto(raw, seg, tot, 0, (struct sockaddr *)&dst,
+		      sizeof(dst)) == (ssize_t)tot ? 0 : -1;
 }
 
 #endif /* _WREN_TCP_TEST_H */

@@ -15,24 +15,7 @@
 
 static int veth_up(void)
 {
-	static const char *flag = "/run/wren-sock-test.veth";
-
-	if (access(flag, F_OK) == 0)
-		return 0;
-	wt_shq("modprobe veth");
-	if (wt_sh("ip netns add %s && ip link add vw0 type veth peer name vw1 "
-		  "&& ip link set vw1 netns %s && ip link set vw0 up && "
-		  "ip -n %s link set vw1 up && ip -n %s link set lo up",
-		  NS2, NS2, NS2, NS2))
-		return -1;
-	if (wt_sh("wrenctl link attach vw0 && wrenctl addr add %s/28 dev vw0",
-		  IP1))
-		return -1;
-	if (wt_run(NS2, "wrenctl link attach vw1 && "
-		   "wrenctl addr add " IP2 "/28 dev vw1"))
-		return -1;
-	wt_sh("touch %s", flag);
-	return 0;
+	return ws_veth_pair(NS2, "vw0", "vw1", IP1, IP2, true);
 }
 
 FIXTURE(veth) {

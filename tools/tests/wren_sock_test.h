@@ -153,6 +153,37 @@ static inline int ws_net_up(void)
 	return 0;
 }
 
+/*
+ * wren at both ends of a veth pair: @d0 here with @ip0/28, @d1 in the new
+ * namespace @ns with @ip1/28, all up.  With @once, a second call in the
+ * same boot finds the pair made (a flag under /run); without, the caller
+ * deletes the namespace itself before calling again.  0 or -1.
+ */
+static inline int ws_veth_pair(const char *ns, const char *d0, const char *d1,
+			       const char *ip0, const char *ip1, bool once)
+{
+	char flag[64];
+
+	snprintf(flag, sizeof(flag), "/run/wren-veth.%s", d0);
+	if (once && access(flag, F_OK) == 0)
+		return 0;
+	wt_shq("modprobe veth");
+	if (wt_sh("ip netns add %s && ip link add %s type veth peer name %s "
+		  "&& ip link set %s netns %s && ip link set %s up && "
+		  "ip -n %s link set %s up && ip -n %s link set lo up",
+		  ns, d0, d1, d1, ns, d0, ns, d1, ns))
+		return -1;
+	if (wt_sh("wrenctl link attach %s && wrenctl addr add %s/28 dev %s",
+		  d0, ip0, d0))
+		return -1;
+	if (wt_sh("ip netns exec %s sh -c 'wrenctl link attach %s && "
+		  "wrenctl addr add %s/28 dev %s'", ns, d1, ip1, d1))
+		return -1;
+	if (once)
+		wt_sh("touch %s", flag);
+	return 0;
+}
+
 /* A counter from /proc/net/wren/snmp ("Udp", "InDatagrams"), -1 if absent. */
 static inline long long ws_snmp(const char *group, const char *field)
 {
