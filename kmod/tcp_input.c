@@ -341,12 +341,11 @@ static void wren_tcp_mark_lost(struct sock *sk)
 			above--;
 			continue;
 		}
-		if (tcb->sacked & WREN_TCPCB_LOST)
-			continue;
 		if (tcb->sacked & WREN_TCPCB_RETRANS) {
 			/*
 			 * A retransmission is lost too when data sent
-			 * DupThresh segments after it has been SACKed.
+			 * DupThresh segments after it has been SACKed: it
+			 * goes back on the lost list, to be sent again.
 			 */
 			if (!wren_after(tp->highest_sack,
 					tcb->rtx_nxt + 3 * tp->mss_cache))
@@ -354,6 +353,10 @@ static void wren_tcp_mark_lost(struct sock *sk)
 			tcb->sacked &= ~WREN_TCPCB_RETRANS;
 			tp->retrans_out--;
 			WREN_INC(tp->tbl->wn, TcpExt, TCPLostRetransmit);
+			if (tcb->sacked & WREN_TCPCB_LOST)
+				continue;
+		} else if (tcb->sacked & WREN_TCPCB_LOST) {
+			continue;
 		}
 		tcb->sacked |= WREN_TCPCB_LOST;
 		tp->lost_out++;
