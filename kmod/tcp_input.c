@@ -293,8 +293,10 @@ static void wren_tcp_sacktag(struct sock *sk, const struct wren_tcp_opts *o,
 	}
 	if (!n)
 		return;
+	/* Only a value inside (snd_una, snd_nxt] is a valid memory. */
 	if (wren_after(hi, tp->highest_sack) ||
-	    !wren_after(tp->highest_sack, tp->snd_una))
+	    !wren_after(tp->highest_sack, tp->snd_una) ||
+	    wren_after(tp->highest_sack, tp->snd_nxt))
 		tp->highest_sack = hi;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
@@ -343,11 +345,16 @@ static void wren_tcp_mark_lost(struct sock *sk)
 		}
 		if (tcb->sacked & WREN_TCPCB_RETRANS) {
 			/*
-			 * A retransmission is lost too when data sent
-			 * DupThresh segments after it has been SACKed: it
-			 * goes back on the lost list, to be sent again.
+			 * The retransmitted first hole is lost again when
+			 * data sent DupThresh segments after it has been
+			 * SACKed while the cumulative ACK still stops at it:
+			 * back on the lost list, to be sent again.  (Further
+			 * holes may simply have fallen out of the receiver's
+			 * few SACK blocks, so only the first is judged.)
 			 */
-			if (!wren_after(tp->highest_sack,
+			if (tcb->seq != tp->snd_una ||
+			    wren_after(tp->highest_sack, tp->snd_nxt) ||
+			    !wren_after(tp->highest_sack,
 					tcb->rtx_nxt + 3 * tp->mss_cache))
 				continue;
 			tcb->sacked &= ~WREN_TCPCB_RETRANS;
