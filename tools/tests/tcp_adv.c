@@ -154,19 +154,10 @@ TEST_F_TIMEOUT(adv, keepalive_timeout, 60)
 {
 	long long ka = ws_snmp("TcpExt", "TCPKeepAlive");
 	long long ab = ws_snmp("TcpExt", "TCPAbortOnTimeout");
-	int v = 1;
 	char c;
 
 	ASSERT_EQ(0, tt_pair(PORT + 6, &self->w, &self->l));
-	ASSERT_EQ(0, setsockopt(self->w, SOL_SOCKET, SO_KEEPALIVE, &v,
-				sizeof(v)));
-	ASSERT_EQ(0, setsockopt(self->w, IPPROTO_TCP, TCP_KEEPIDLE, &v,
-				sizeof(v)));
-	ASSERT_EQ(0, setsockopt(self->w, IPPROTO_TCP, TCP_KEEPINTVL, &v,
-				sizeof(v)));
-	v = 2;
-	ASSERT_EQ(0, setsockopt(self->w, IPPROTO_TCP, TCP_KEEPCNT, &v,
-				sizeof(v)));
+	ASSERT_EQ(0, tt_keepalive(self->w, 1, 1, 2));
 	ASSERT_EQ(0, wt_peer("tc qdisc add dev peer0 root netem loss 100%%"));
 	EXPECT_EQ(-1, read(self->w, &c, 1));
 	EXPECT_EQ(ETIMEDOUT, errno);

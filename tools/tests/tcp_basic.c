@@ -134,21 +134,6 @@ static bool proc_has(int lport, int st)
 	return found;
 }
 
-static int wren_listener(int port)
-{
-	struct sockaddr_wren a = ws_addr(NULL, port);
-	int one = 1, fd = socket(AF_WREN, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 8)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* Connect, accept, data both ways, close: the states along the way. */
 TEST_F(tcp, wren_to_wren_states)
 {
@@ -157,7 +142,7 @@ TEST_F(tcp, wren_to_wren_states)
 	char buf[16];
 
 	ASSERT_EQ(0, veth_up());
-	l = wren_listener(PORT + 4);
+	l = tt_listener(PORT + 4, 8);
 	ASSERT_LE(0, l);
 	EXPECT_TRUE(proc_has(PORT + 4, 0x0A));
 	c = ws_socket_in(NS2, AF_WREN, SOCK_STREAM, 0);
@@ -283,7 +268,7 @@ TEST_F(tcp, options_and_info)
 	EXPECT_EQ(0, setsockopt(self->fd, IPPROTO_TCP, TCP_NODELAY, &v,
 				sizeof(v)));
 
-	l = wren_listener(PORT + 8);
+	l = tt_listener(PORT + 8, 8);
 	ASSERT_LE(0, l);
 	c = ws_socket_in(NS2, AF_WREN, SOCK_STREAM, 0);
 	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));

@@ -103,22 +103,6 @@ static bool stat_has(int lport, int rport, const char *state, long *rxq,
 		TH_LOG("%s not in wrenstat", name);			\
 } while (0)
 
-static int wren_listener(int port, int backlog)
-{
-	struct sockaddr_wren a = ws_addr(NULL, port);
-	int one = 1, fd = socket(AF_WREN, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-	    listen(fd, backlog)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* A Linux client in the peer namespace connected to wren's @port. */
 static int linux_client(int port)
 {
@@ -237,7 +221,7 @@ TEST_F_TIMEOUT(gaps, server_states, 60)
 	int l, c, s;
 	char buf[8];
 
-	l = wren_listener(PORT, 8);
+	l = tt_listener(PORT, 8);
 	ASSERT_LE(0, l);
 	EXPECT_STATE(PORT, 0, 0x0A, "LISTEN");
 
@@ -428,19 +412,10 @@ TEST_F_TIMEOUT(gaps, connect_timeout, 60)
 /* Keepalive notices a peer whose link went down (the NIC's, via QEMU). */
 TEST_F_TIMEOUT(gaps, keepalive_link_down, 60)
 {
-	int v = 1;
 	char c;
 
 	ASSERT_EQ(0, tt_pair(PORT + 7, &self->w, &self->l));
-	ASSERT_EQ(0, setsockopt(self->w, SOL_SOCKET, SO_KEEPALIVE, &v,
-				sizeof(v)));
-	ASSERT_EQ(0, setsockopt(self->w, IPPROTO_TCP, TCP_KEEPIDLE, &v,
-				sizeof(v)));
-	ASSERT_EQ(0, setsockopt(self->w, IPPROTO_TCP, TCP_KEEPINTVL, &v,
-				sizeof(v)));
-	v = 2;
-	ASSERT_EQ(0, setsockopt(self->w, IPPROTO_TCP, TCP_KEEPCNT, &v,
-				sizeof(v)));
+	ASSERT_EQ(0, tt_keepalive(self->w, 1, 1, 2));
 	ASSERT_EQ(0, wt_qmon("set_link nic0 off"));
 	EXPECT_EQ(-1, read(self->w, &c, 1));
 	EXPECT_EQ(ETIMEDOUT, errno);
@@ -507,7 +482,7 @@ TEST_F_TIMEOUT(gaps, stalled_reader_queues, 90)
 				  outq == 0));
 
 	/* wren the reader: Recv-Q is what it has not read. */
-	l = wren_listener(PORT + 9, 4);
+	l = tt_listener(PORT + 9, 4);
 	ASSERT_LE(0, l);
 	c = linux_client(PORT + 9);
 	ASSERT_LE(0, c);
@@ -717,7 +692,7 @@ TEST_F(gaps, epoll_level_triggered)
 	int ep, l, c, s;
 	char buf[8];
 
-	l = wren_listener(PORT + 12, 4);
+	l = tt_listener(PORT + 12, 4);
 	ASSERT_LE(0, l);
 	ASSERT_EQ(0, fcntl(l, F_SETFL, O_NONBLOCK));
 	EXPECT_EQ(-1, accept(l, NULL, NULL));

@@ -11,7 +11,7 @@
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
 #include "kselftest_harness.h"
-#include "wren_sock_test.h"
+#include "tcp_test.h"
 
 #define NS2	"m2"
 #define IP1	"203.0.113.49"
@@ -24,27 +24,11 @@ static int veth_up(void)
 	return ws_veth_pair(NS2, "mv0", "mv1", IP1, IP2, true);
 }
 
-static int wren_listener(int port, int backlog)
-{
-	struct sockaddr_wren a = ws_addr(NULL, port);
-	int one = 1, fd = socket(AF_WREN, SOCK_STREAM, 0);
-
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-	    listen(fd, backlog)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* A connected wren pair over veth: *c in NS2, *s here. */
 static int wren_pair(int port, int *c, int *s)
 {
 	struct sockaddr_wren a = ws_addr(IP1, port);
-	int l = wren_listener(port, 4);
+	int l = tt_listener(port, 4);
 
 	if (l < 0)
 		return -1;
@@ -95,7 +79,7 @@ TEST_F_TIMEOUT(more, syn_cookies, 60)
 	struct wren_tcp_info ti;
 	int c[3], i, cookies = 0;
 
-	self->a = wren_listener(PORT, 2);
+	self->a = tt_listener(PORT, 2);
 	ASSERT_LE(0, self->a);
 	ASSERT_EQ(0, wt_peer("tc qdisc add dev peer0 root netem delay 200ms"));
 	for (i = 0; i < 3; i++) {
@@ -232,7 +216,7 @@ TEST_F(more, sndbuf_bound)
 TEST_F(more, own_address)
 {
 	struct sockaddr_wren a = ws_addr(WS_WREN_IP, PORT + 6);
-	int l = wren_listener(PORT + 6, 4);
+	int l = tt_listener(PORT + 6, 4);
 	static char buf[1 << 20];
 	long long got = 0;
 	ssize_t n;

@@ -61,6 +61,37 @@ static void __attribute__((unused)) tt_netem_off(void)
 	wt_peerq("tc qdisc del dev peer0 root 2>/dev/null");
 }
 
+/* A wren listener on @port (any address, SO_REUSEADDR); -1 on failure. */
+static int __attribute__((unused)) tt_listener(int port, int backlog)
+{
+	struct sockaddr_wren a = ws_addr(NULL, port);
+	int one = 1, fd = socket(AF_WREN, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(fd, backlog)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Keepalive on @fd: first probe after @idle s, then every @intvl s, @cnt. */
+static int __attribute__((unused)) tt_keepalive(int fd, int idle, int intvl,
+						int cnt)
+{
+	int on = 1;
+
+	return setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) ||
+	       setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle,
+			  sizeof(idle)) ||
+	       setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
+			  sizeof(intvl)) ||
+	       setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+}
+
 /* ---- forged segments from the peer's namespace ----------------------- */
 
 static inline unsigned short tt_csum_fold(unsigned long sum)
