@@ -672,9 +672,17 @@ TEST_F_TIMEOUT(gaps, tcp_info_moves, 90)
 		else
 			ASSERT_LT(0, n);
 	}
-	len = sizeof(t1);
-	ASSERT_EQ(0, getsockopt(self->w, IPPROTO_TCP, WREN_TCP_INFO, &t1,
-				&len));
+	/* The reader can be ahead of the ACKs still on their way (a delayed
+	 * ACK is up to 200 ms): wait for them before comparing.
+	 */
+	for (n = 0; n < 100; n++) {
+		len = sizeof(t1);
+		ASSERT_EQ(0, getsockopt(self->w, IPPROTO_TCP, WREN_TCP_INFO,
+					&t1, &len));
+		if (t1.snd_una - t0.snd_una >= (unsigned int)got)
+			break;
+		usleep(10000);
+	}
 	TH_LOG("cwnd %u -> %u, rtt %u -> %u us, snd_una +%u", t0.snd_cwnd,
 	       t1.snd_cwnd, t0.rtt, t1.rtt, t1.snd_una - t0.snd_una);
 	EXPECT_LT(t0.snd_cwnd, t1.snd_cwnd);
