@@ -760,13 +760,13 @@ static int wren_tcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 
 	while (msg_data_left(msg)) {
 		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
-		u32 mss = tp->mss_cache;
+		u32 goal = wren_tcp_size_goal(tp);
 		struct page_frag *pfrag;
 		struct wren_tcp_cb *tcb;
 		int copy, i;
 		bool merge;
 
-		if (!skb || !tp->send_head || skb->len >= mss ||
+		if (!skb || !tp->send_head || skb->len >= goal ||
 		    (WREN_TCP_CB(skb)->flags &
 		     (WREN_TCPHDR_FIN | WREN_TCPHDR_SYN)) ||
 		    skb_headlen(skb) ||
@@ -792,7 +792,7 @@ static int wren_tcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 		}
 		tcb = WREN_TCP_CB(skb);
 
-		copy = min_t(size_t, mss - skb->len, msg_data_left(msg));
+		copy = min_t(size_t, goal - skb->len, msg_data_left(msg));
 		pfrag = sk_page_frag(sk);
 		if (!sk_page_frag_refill(sk, pfrag))
 			goto wait_for_space;
@@ -824,9 +824,8 @@ static int wren_tcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 		tcb->end_seq += copy;
 		WRITE_ONCE(tp->write_seq, tp->write_seq + copy);
 		copied += copy;
-		/* Push in GSO-sized runs; the rest goes at the end. */
-		if (skb->len >= mss &&
-		    tp->write_seq - tp->snd_nxt >= WREN_TCP_GSO_MAX)
+		/* Push each full skb; the rest goes at the end. */
+		if (skb->len >= goal)
 			wren_tcp_write_xmit(sk, 2);
 		continue;
 

@@ -101,6 +101,10 @@ struct wren_tcp_cb {
 	u16	window;		/* input: raw window field (host order) */
 	u32	tsval, tsecr;	/* input: timestamps, if saw_ts */
 	u8	saw_ts;
+	u16	pcount;		/* output, once sent: the segments it counts
+				 * for in packets_out (an skb carries up to
+				 * a TSO burst of MSS-sized segments)
+				 */
 };
 
 #define WREN_TCP_CB(skb)	((struct wren_tcp_cb *)&((skb)->cb[0]))
@@ -407,6 +411,22 @@ static inline u32 wren_tcp_in_flight(const struct wren_tcp_sock *tp)
 	       tp->retrans_out;
 }
 
+/* The segments len bytes of data make at mss (a bare SYN or FIN: one). */
+static inline u32 wren_tcp_segs(u32 len, u32 mss)
+{
+	return mss && len > mss ? DIV_ROUND_UP(len, mss) : 1;
+}
+
+/* How much data one send-queue skb takes: a TSO burst, else a segment. */
+static inline u32 wren_tcp_size_goal(const struct wren_tcp_sock *tp)
+{
+	u32 mss = tp->mss_cache;
+
+	if (!tp->gso_ok || !mss || mss >= WREN_TCP_GSO_MAX / 2)
+		return mss;
+	return WREN_TCP_GSO_MAX / mss * mss;
+}
+
 static inline u32 wren_tcp_wnd_end(const struct wren_tcp_sock *tp)
 {
 	return tp->snd_una + tp->snd_wnd;
@@ -571,6 +591,8 @@ int wren_tcp_send_syn(struct sock *sk);
 int wren_tcp_send_synack(struct sock *sk);
 void wren_tcp_send_probe(struct sock *sk);
 int wren_tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+int wren_tcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
+u32 wren_tcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 void wren_tcp_xmit_retransmit_queue(struct sock *sk);
 void wren_tcp_send_reset_reply(struct net *net, struct sk_buff *skb);
 void wren_tcp_send_ack_reply(struct net *net, struct sk_buff *in_skb,

@@ -239,7 +239,7 @@ void wren_tcp_enter_loss(struct sock *sk)
 			continue;
 		}
 		tcb->sacked |= WREN_TCPCB_LOST;
-		tp->lost_out++;
+		tp->lost_out += tcb->pcount;
 	}
 	wren_tcp_set_ca_state(sk, WREN_CA_LOSS);
 }
@@ -257,6 +257,21 @@ static bool wren_tcp_is_dsack(const struct wren_tcp_opts *o, u32 ack)
 	return o->num_sacks > 1 &&
 	       !wren_before(o->sack[0].start, o->sack[1].start) &&
 	       !wren_after(o->sack[0].end, o->sack[1].end);
+}
+
+/* The peer SACKed all of a sent skb. */
+static void wren_tcp_sacked(struct wren_tcp_sock *tp, struct wren_tcp_cb *tcb)
+{
+	tcb->sacked |= WREN_TCPCB_SACKED;
+	tp->sacked_out += tcb->pcount;
+	if (tcb->sacked & WREN_TCPCB_LOST) {
+		tcb->sacked &= ~WREN_TCPCB_LOST;
+		tp->lost_out -= tcb->pcount;
+	}
+	if (tcb->sacked & WREN_TCPCB_RETRANS) {
+		tcb->sacked &= ~WREN_TCPCB_RETRANS;
+		tp->retrans_out -= tcb->pcount;
+	}
 }
 
 static void wren_tcp_sacktag(struct sock *sk, const struct wren_tcp_opts *o,
@@ -306,19 +321,20 @@ static void wren_tcp_sacktag(struct sock *sk, const struct wren_tcp_opts *o,
 		if (tcb->sacked & WREN_TCPCB_SACKED)
 			continue;
 		for (i = 0; i < n; i++) {
-			if (wren_before(tcb->seq, b[i].start) ||
-			    wren_after(tcb->end_seq, b[i].end))
-				continue;
-			tcb->sacked |= WREN_TCPCB_SACKED;
-			tp->sacked_out++;
-			if (tcb->sacked & WREN_TCPCB_LOST) {
-				tcb->sacked &= ~WREN_TCPCB_LOST;
-				tp->lost_out--;
+			if (!wren_after(b[i].end, tcb->seq) ||
+			    !wren_before(b[i].start, tcb->end_seq))
+				continue;	/* apart */
+			/* A block covering part of a TSO burst: split it at
+			 * the block's edge; the walk goes on with the rest.
+			 */
+			if (wren_after(b[i].start, tcb->seq)) {
+				wren_tcp_fragment(sk, skb, b[i].start - tcb->seq);
+				break;
 			}
-			if (tcb->sacked & WREN_TCPCB_RETRANS) {
-				tcb->sacked &= ~WREN_TCPCB_RETRANS;
-				tp->retrans_out--;
-			}
+			if (wren_before(b[i].end, tcb->end_seq) &&
+			    wren_tcp_fragment(sk, skb, b[i].end - tcb->seq))
+				break;
+			wren_tcp_sacked(tp, tcb);
 			break;
 		}
 	}
@@ -340,7 +356,7 @@ static void wren_tcp_mark_lost(struct sock *sk)
 		if (skb == tp->send_head || above < 3)
 			break;
 		if (tcb->sacked & WREN_TCPCB_SACKED) {
-			above--;
+			above -= min_t(u32, above, tcb->pcount);
 			continue;
 		}
 		if (tcb->sacked & WREN_TCPCB_RETRANS) {
@@ -358,15 +374,16 @@ static void wren_tcp_mark_lost(struct sock *sk)
 					tcb->rtx_nxt + 3 * tp->mss_cache))
 				continue;
 			tcb->sacked &= ~WREN_TCPCB_RETRANS;
-			tp->retrans_out--;
-			WREN_INC(tp->tbl->wn, TcpExt, TCPLostRetransmit);
+			tp->retrans_out -= tcb->pcount;
+			WREN_ADD(tp->tbl->wn, TcpExt, TCPLostRetransmit,
+				 tcb->pcount);
 			if (tcb->sacked & WREN_TCPCB_LOST)
 				continue;
 		} else if (tcb->sacked & WREN_TCPCB_LOST) {
 			continue;
 		}
 		tcb->sacked |= WREN_TCPCB_LOST;
-		tp->lost_out++;
+		tp->lost_out += tcb->pcount;
 	}
 }
 
@@ -382,12 +399,15 @@ static void wren_tcp_mark_head_lost(struct sock *sk)
 	tcb = WREN_TCP_CB(skb);
 	if (tcb->sacked & (WREN_TCPCB_LOST | WREN_TCPCB_SACKED))
 		return;
+	/* Of a TSO burst, only the first segment. */
+	if (skb->len > tp->mss_cache)
+		wren_tcp_fragment(sk, skb, tp->mss_cache);
 	if (tcb->sacked & WREN_TCPCB_RETRANS) {
 		tcb->sacked &= ~WREN_TCPCB_RETRANS;
-		tp->retrans_out--;
+		tp->retrans_out -= tcb->pcount;
 	}
 	tcb->sacked |= WREN_TCPCB_LOST;
-	tp->lost_out++;
+	tp->lost_out += tcb->pcount;
 }
 
 static void wren_tcp_enter_recovery(struct sock *sk)
@@ -513,6 +533,16 @@ static void wren_tcp_fastretrans(struct sock *sk, u32 acked, bool dupack,
 
 /* ---- ACK processing ------------------------------------------------------------------- */
 
+/* An RTT sample from the first acked transmission never repeated (Karn). */
+static void wren_tcp_acked_rtt(const struct wren_tcp_cb *tcb, u64 now,
+			       long *rtt_us, bool *any_retrans)
+{
+	if (tcb->sacked & WREN_TCPCB_EVER_RETRANS)
+		*any_retrans = true;
+	else if (*rtt_us < 0)
+		*rtt_us = (long)(now - tcb->tx_us);
+}
+
 /* Free the skbs ack covers; returns the number of segments acked. */
 static u32 wren_tcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us,
 				    bool *any_retrans)
@@ -526,20 +556,28 @@ static u32 wren_tcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us,
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != tp->send_head) {
 		struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
 
-		if (wren_after(tcb->end_seq, ack))
+		if (wren_after(tcb->end_seq, ack)) {
+			u32 segs;
+
+			/* Part of a TSO burst: trim what was acked. */
+			if (!wren_after(ack, tcb->seq))
+				break;
+			segs = wren_tcp_trim_head(sk, skb, ack - tcb->seq);
+			if (segs)
+				wren_tcp_acked_rtt(tcb, now, rtt_us,
+						   any_retrans);
+			acked += segs;
 			break;
+		}
+		wren_tcp_acked_rtt(tcb, now, rtt_us, any_retrans);
+		tp->packets_out -= tcb->pcount;
 		if (tcb->sacked & WREN_TCPCB_RETRANS)
-			tp->retrans_out--;
+			tp->retrans_out -= tcb->pcount;
 		if (tcb->sacked & WREN_TCPCB_SACKED)
-			tp->sacked_out--;
+			tp->sacked_out -= tcb->pcount;
 		if (tcb->sacked & WREN_TCPCB_LOST)
-			tp->lost_out--;
-		if (tcb->sacked & WREN_TCPCB_EVER_RETRANS)
-			*any_retrans = true;
-		else if (*rtt_us < 0)
-			*rtt_us = (long)(now - tcb->tx_us);	/* Karn */
-		tp->packets_out--;
-		acked++;
+			tp->lost_out -= tcb->pcount;
+		acked += tcb->pcount;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		atomic_long_sub(skb->truesize, &tp->tbl->mem);

@@ -279,6 +279,22 @@ static unsigned int wren_tcp_opt_room(const struct wren_tcp_sock *tp,
 	return tp->pmtu - hdrs - seg;
 }
 
+/* A send-queue skb of more than one segment goes out as a TSO burst. */
+static void wren_tcp_set_gso(struct sk_buff *skb, u32 mss)
+{
+	struct skb_shared_info *sh = skb_shinfo(skb);
+
+	if (skb->len > mss) {
+		sh->gso_size = mss;
+		sh->gso_segs = DIV_ROUND_UP(skb->len, mss);
+		sh->gso_type = SKB_GSO_TCPV4;
+	} else {
+		sh->gso_size = 0;
+		sh->gso_segs = 0;
+		sh->gso_type = 0;
+	}
+}
+
 /* An ACK went out: the delayed-ACK state is paid. */
 static void wren_tcp_ack_sent(struct wren_tcp_sock *tp)
 {
@@ -306,10 +322,17 @@ int wren_tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 
 	if (clone) {
 		tcb->tx_us = wren_tcp_clock_us();
-		if (skb_cloned(skb))
+		/* The GSO fields live in the shared info a clone shares:
+		 * set them on the original only while no clone is out.
+		 */
+		if (skb_cloned(skb)) {
 			skb = pskb_copy(skb, GFP_ATOMIC);
-		else
+			if (skb)
+				wren_tcp_set_gso(skb, tp->mss_cache);
+		} else {
+			wren_tcp_set_gso(skb, tp->mss_cache);
 			skb = skb_clone(skb, GFP_ATOMIC);
+		}
 		if (!skb)
 			return -ENOBUFS;
 		tcb = WREN_TCP_CB(skb);
@@ -389,21 +412,57 @@ static struct sk_buff *wren_tcp_alloc_skb(gfp_t gfp)
 }
 
 /*
- * Split skb after len bytes of data; the tail becomes a new skb right
- * after it in the send queue.  Sent skbs keep their scoreboard marks.
+ * The segments a sent skb counts for changed by delta (split, trimmed,
+ * MSS changed): packets_out and the counters of its marks follow.
  */
-static int wren_tcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+static void wren_tcp_count_segs(struct wren_tcp_sock *tp,
+				const struct wren_tcp_cb *tcb, int delta)
+{
+	tp->packets_out += delta;
+	if (tcb->sacked & WREN_TCPCB_SACKED)
+		tp->sacked_out += delta;
+	if (tcb->sacked & WREN_TCPCB_LOST)
+		tp->lost_out += delta;
+	if (tcb->sacked & WREN_TCPCB_RETRANS)
+		tp->retrans_out += delta;
+}
+
+/*
+ * Make skb's data ours alone before changing its fragments: a clone of
+ * it may still sit in a device queue.  truesize stays as charged.
+ */
+static int wren_tcp_unclone(struct sk_buff *skb)
+{
+	unsigned int truesize = skb->truesize;
+	int err;
+
+	if (!skb_cloned(skb))
+		return 0;
+	err = pskb_expand_head(skb, 0, 0, GFP_ATOMIC);
+	skb->truesize = truesize;
+	return err;
+}
+
+/*
+ * Split skb after len bytes of data; the tail becomes a new skb right
+ * after it in the send queue.  Sent skbs keep their scoreboard marks and
+ * the counters follow the two parts' segment counts.
+ */
+int wren_tcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb), *ncb;
+	u32 mss = tp->mss_cache;
 	struct sk_buff *nskb;
+	int moved, old;
 	bool sent;
-	int moved;
 
-	if (len >= skb->len || skb_headlen(skb))
+	if (!len || len >= skb->len || skb_headlen(skb))
 		return -EINVAL;
 	sent = !tp->send_head ||
 	       wren_before(tcb->seq, WREN_TCP_CB(tp->send_head)->seq);
+	if (wren_tcp_unclone(skb))
+		return -ENOMEM;
 	nskb = wren_tcp_alloc_skb(GFP_ATOMIC);
 	if (!nskb)
 		return -ENOMEM;
@@ -419,100 +478,61 @@ static int wren_tcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	ncb->seq = tcb->seq + len;
 	tcb->end_seq = ncb->seq;
 	tcb->flags &= ~(WREN_TCPHDR_FIN | WREN_TCPHDR_PSH);
+	__skb_header_release(nskb);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
 
 	if (!sent)
-		return 0;	/* unsent: nothing counted yet */
-	/* A sent skb: the scoreboard counts one more segment. */
-	tp->packets_out++;
-	if (tcb->sacked & WREN_TCPCB_SACKED)
-		tp->sacked_out++;
-	if (tcb->sacked & WREN_TCPCB_LOST)
-		tp->lost_out++;
-	if (tcb->sacked & WREN_TCPCB_RETRANS)
-		tp->retrans_out++;
+		return 0;	/* unsent: counted when sent */
+	old = tcb->pcount;
+	tcb->pcount = wren_tcp_segs(skb->len, mss);
+	ncb->pcount = wren_tcp_segs(nskb->len, mss);
+	wren_tcp_count_segs(tp, tcb, tcb->pcount + ncb->pcount - old);
 	return 0;
 }
 
 /*
- * Build one GSO skb out of up to n unsent full-sized segments from skb
- * on, referring to their pages.  *n is set to the segments taken.
+ * The peer acknowledged the first len bytes of sent skb but not all of
+ * it: drop those bytes.  Returns the segments they counted for.
  */
-static struct sk_buff *wren_tcp_gso_build(struct sock *sk, struct sk_buff *skb,
-					  unsigned int *n)
+u32 wren_tcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
-	unsigned int taken = 0, bytes = 0;
-	struct sk_buff *gso, *last = NULL;
-	struct skb_shared_info *gsh;
-	struct wren_tcp_cb *gcb;
+	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
+	struct skb_shared_info *sh;
+	u32 eat = len, old = tcb->pcount;
+	int i, k = 0;
 
-	gso = wren_tcp_alloc_skb(GFP_ATOMIC);
-	if (!gso)
-		return NULL;
-	gsh = skb_shinfo(gso);
+	/* (len == skb->len: all data acked, its FIN not yet.) */
+	if (!len || len > skb->len || skb_headlen(skb) ||
+	    wren_tcp_unclone(skb))
+		return 0;
+	sh = skb_shinfo(skb);
+	for (i = 0; i < sh->nr_frags; i++) {
+		skb_frag_t *f = &sh->frags[i];
 
-	while (skb && taken < *n) {
-		struct skb_shared_info *sh = skb_shinfo(skb);
-		unsigned int need = sh->nr_frags, i;
-
-		if (skb_headlen(skb) || bytes + skb->len > WREN_TCP_GSO_MAX)
-			break;
-		if (need && gsh->nr_frags) {
-			skb_frag_t *l = &gsh->frags[gsh->nr_frags - 1];
-			skb_frag_t *f = &sh->frags[0];
-
-			if (skb_frag_page(l) == skb_frag_page(f) &&
-			    skb_frag_off(l) + skb_frag_size(l) ==
-			    skb_frag_off(f))
-				need--;
+		if (skb_frag_size(f) <= eat) {
+			eat -= skb_frag_size(f);
+			skb_frag_unref(skb, i);
+			continue;
 		}
-		if (gsh->nr_frags + need > MAX_SKB_FRAGS)
-			break;
-		for (i = 0; i < sh->nr_frags; i++) {
-			skb_frag_t *f = &sh->frags[i];
-
-			if (gsh->nr_frags) {
-				skb_frag_t *l = &gsh->frags[gsh->nr_frags - 1];
-
-				if (skb_frag_page(l) == skb_frag_page(f) &&
-				    skb_frag_off(l) + skb_frag_size(l) ==
-				    skb_frag_off(f)) {
-					skb_frag_size_add(l, skb_frag_size(f));
-					continue;
-				}
-			}
-			skb_frag_ref(skb, i);
-			skb_fill_page_desc(gso, gsh->nr_frags,
-					   skb_frag_page(f), skb_frag_off(f),
-					   skb_frag_size(f));
+		sh->frags[k] = *f;
+		if (eat) {
+			skb_frag_off_add(&sh->frags[k], eat);
+			skb_frag_size_sub(&sh->frags[k], eat);
+			eat = 0;
 		}
-		bytes += skb->len;
-		taken++;
-		last = skb;
-		if (skb->len < tp->mss_cache)
-			break;	/* only the last segment may be short */
-		skb = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
-		      skb->next;
+		k++;
 	}
-	if (taken < 2) {
-		kfree_skb(gso);
-		return NULL;
-	}
-	gso->len = bytes;
-	gso->data_len = bytes;
-	gso->truesize += bytes;
-	gcb = WREN_TCP_CB(gso);
-	gcb->seq = WREN_TCP_CB(tp->send_head)->seq;
-	gcb->end_seq = WREN_TCP_CB(last)->end_seq;
-	gcb->flags = WREN_TCPHDR_ACK |
-		     (WREN_TCP_CB(last)->flags & (WREN_TCPHDR_PSH |
-						  WREN_TCPHDR_FIN));
-	gsh->gso_size = tp->mss_cache;
-	gsh->gso_type = SKB_GSO_TCPV4;
-	gsh->gso_segs = taken;
-	*n = taken;
-	return gso;
+	sh->nr_frags = k;
+	skb->len -= len;
+	skb->data_len -= len;
+	skb->truesize -= len;
+	sk_wmem_queued_add(sk, -(int)len);
+	atomic_long_sub(len, &tp->tbl->mem);
+	tcb->seq += len;
+	tcb->pcount = wren_tcp_segs(skb->len, tp->mss_cache);
+	wren_tcp_count_segs(tp, tcb, tcb->pcount - old);
+	return old > tcb->pcount ? old - tcb->pcount : 0;
 }
 
 /* Bookkeeping for a newly sent skb. */
@@ -526,14 +546,23 @@ static void wren_tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb,
 	tp->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
 			skb->next;
 	tp->snd_nxt = tcb->end_seq;
-	tp->packets_out++;
+	tp->packets_out += tcb->pcount;
 	if (tp->ca_state == WREN_CA_RECOVERY)
-		tp->prr_out++;
-	WREN_INC(tp->tbl->wn, TcpExt, TCPOrigDataSent);
+		tp->prr_out += tcb->pcount;
+	WREN_ADD(tp->tbl->wn, TcpExt, TCPOrigDataSent, tcb->pcount);
+}
+
+/* At most how many bytes of skb may go now: cwnd quota, TSO size. */
+static u32 wren_tcp_burst(const struct wren_tcp_sock *tp, u32 quota)
+{
+	u32 goal = wren_tcp_size_goal(tp);
+
+	return min_t(u64, (u64)quota * tp->mss_cache, goal);
 }
 
 /*
- * Send what cwnd, the peer's window and Nagle allow.
+ * Send what cwnd, the peer's window and Nagle allow, each skb at most a
+ * TSO burst (split where a limit falls inside it).
  * nonagle: 0 Nagle applies, 1 push everything (TCP_NODELAY, FIN, end of a
  * write with PSH), 2 only full segments (more data is being copied in).
  * Returns true when data is waiting but nothing is in flight (the caller
@@ -558,58 +587,42 @@ bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
 		u32 in_flight = wren_tcp_in_flight(tp);
 		u32 mss = tp->mss_cache;
 		u32 wnd_end = wren_tcp_wnd_end(tp);
-		u32 quota;
+		u32 limit, end;
+		s32 room;
 
-		if (in_flight >= tp->snd_cwnd)
+		if (in_flight >= tp->snd_cwnd || !mss)
 			break;
-		quota = tp->snd_cwnd - in_flight;
+		limit = wren_tcp_burst(tp, tp->snd_cwnd - in_flight);
 
-		if (skb->len > mss && wren_tcp_fragment(sk, skb, mss))
-			break;
-		if (wren_after(tcb->end_seq, wnd_end)) {
-			s32 room = (s32)(wnd_end - tcb->seq);
-
-			/* Sender SWS avoidance: a partial segment only into
-			 * at least half the largest window seen.
-			 */
-			if (room > 0 && (u32)room < skb->len &&
-			    (u32)room >= tp->max_window / 2 &&
-			    !wren_tcp_fragment(sk, skb, room))
-				continue;
-			wnd_block = true;
-			break;
-		}
-		if (skb->len < mss && !(tcb->flags & WREN_TCPHDR_FIN) &&
-		    skb_queue_is_last(&sk->sk_write_queue, skb)) {
-			if (nonagle == 2)
+		/* The peer's window, for the part that would go. */
+		room = (s32)(wnd_end - tcb->seq);
+		end = skb->len > limit ? tcb->seq + limit : tcb->end_seq;
+		if (wren_after(end, wnd_end)) {
+			if (room >= (s32)mss) {
+				limit = min_t(u32, limit, room / mss * mss);
+			} else if (room > 0 && (u32)room < skb->len &&
+				   (u32)room >= tp->max_window / 2) {
+				/* Sender SWS avoidance: a partial segment only
+				 * into at least half the largest window seen.
+				 */
+				limit = room;
+			} else {
+				wnd_block = true;
 				break;
-			if (nonagle == 0 && tp->packets_out)
-				break;	/* Nagle: wait for the ACK */
-		}
-
-		if (tp->gso_ok && quota > 1 && skb->len == mss &&
-		    !skb_queue_is_last(&sk->sk_write_queue, skb)) {
-			u32 room = (u32)(wnd_end - tcb->seq) / mss;
-			unsigned int n = min(quota, room);
-			struct sk_buff *gso = NULL;
-
-			if (n > 1)
-				gso = wren_tcp_gso_build(sk, skb, &n);
-			if (gso) {
-				unsigned int i;
-
-				/* Nagle applies to a short last segment. */
-				WREN_TCP_CB(gso)->tx_us = now_us;
-				if (wren_tcp_transmit_skb(sk, gso, false))
-					break;
-				for (i = 0; i < n; i++)
-					wren_tcp_event_new_data_sent(sk,
-								     tp->send_head,
-								     now_us);
-				sent = true;
-				continue;
 			}
 		}
+		/* Nagle holds back a short last segment. */
+		if (skb->len % mss && skb->len <= limit &&
+		    !(tcb->flags & WREN_TCPHDR_FIN) &&
+		    skb_queue_is_last(&sk->sk_write_queue, skb) &&
+		    (nonagle == 2 || (nonagle == 0 && tp->packets_out))) {
+			if (skb->len < mss)
+				break;
+			limit = skb->len / mss * mss;
+		}
+		if (skb->len > limit && wren_tcp_fragment(sk, skb, limit))
+			break;
+		tcb->pcount = wren_tcp_segs(skb->len, mss);
 		if (wren_tcp_transmit_skb(sk, skb, true))
 			break;
 		wren_tcp_event_new_data_sent(sk, skb, now_us);
@@ -647,26 +660,33 @@ int wren_tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
+	u32 in_flight = wren_tcp_in_flight(tp), limit, segs;
 	int err;
 
-	if (skb->len > tp->mss_cache &&
-	    wren_tcp_fragment(sk, skb, tp->mss_cache))
+	/* As much of it as cwnd lets go, at least a segment. */
+	limit = wren_tcp_burst(tp, tp->snd_cwnd > in_flight ?
+				   tp->snd_cwnd - in_flight : 1);
+	if (skb->len > limit && wren_tcp_fragment(sk, skb, limit))
 		return -ENOMEM;
+	/* The MSS may have changed since it was counted. */
+	segs = wren_tcp_segs(skb->len, tp->mss_cache);
+	wren_tcp_count_segs(tp, tcb, (int)segs - (int)tcb->pcount);
+	tcb->pcount = segs;
 	err = wren_tcp_transmit_skb(sk, skb, true);
 	if (err)
 		return err;
 	if (!(tcb->sacked & WREN_TCPCB_RETRANS))
-		tp->retrans_out++;
+		tp->retrans_out += segs;
 	tcb->sacked |= WREN_TCPCB_RETRANS | WREN_TCPCB_EVER_RETRANS;
 	tcb->rtx_nxt = tp->snd_nxt;
 	if (tp->ca_state == WREN_CA_RECOVERY)
-		tp->prr_out++;
-	tp->total_retrans++;
-	WREN_INC(tp->tbl->wn, Tcp, RetransSegs);
+		tp->prr_out += segs;
+	tp->total_retrans += segs;
+	WREN_ADD(tp->tbl->wn, Tcp, RetransSegs, segs);
 	if (tp->ca_state == WREN_CA_RECOVERY)
-		WREN_INC(tp->tbl->wn, TcpExt, TCPFastRetrans);
+		WREN_ADD(tp->tbl->wn, TcpExt, TCPFastRetrans, segs);
 	else if (tp->ca_state == WREN_CA_LOSS)
-		WREN_INC(tp->tbl->wn, TcpExt, TCPSlowStartRetrans);
+		WREN_ADD(tp->tbl->wn, TcpExt, TCPSlowStartRetrans, segs);
 	if (!tp->rtx_start)
 		tp->rtx_start = jiffies;
 	return 0;
@@ -724,7 +744,14 @@ void wren_tcp_send_loss_probe(struct sock *sk)
 		if (tp->tlp_retrans) {
 			skb = tp->send_head ? tp->send_head->prev :
 			      skb_peek_tail(&sk->sk_write_queue);
-			if (skb && skb != (struct sk_buff *)&sk->sk_write_queue &&
+			if (skb == (struct sk_buff *)&sk->sk_write_queue)
+				skb = NULL;
+			/* Probe with its last segment only. */
+			if (skb && skb->len > tp->mss_cache &&
+			    !wren_tcp_fragment(sk, skb, (skb->len - 1) /
+						tp->mss_cache * tp->mss_cache))
+				skb = skb->next;
+			if (skb &&
 			    !(WREN_TCP_CB(skb)->sacked & WREN_TCPCB_SACKED))
 				wren_tcp_retransmit_skb(sk, skb);
 		}
@@ -837,6 +864,7 @@ static int wren_tcp_send_syn_flags(struct sock *sk, u8 flags)
 	WREN_TCP_CB(skb)->seq = tp->iss;
 	WREN_TCP_CB(skb)->end_seq = tp->iss + 1;
 	WREN_TCP_CB(skb)->flags = flags;
+	WREN_TCP_CB(skb)->pcount = 1;
 	tp->snd_una = tp->iss;
 	tp->snd_nxt = tp->iss;
 	WRITE_ONCE(tp->write_seq, tp->iss);
