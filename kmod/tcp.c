@@ -171,6 +171,9 @@ static void wren_tcp_init_common(struct sock *sk)
 	INIT_LIST_HEAD(&tp->acc_node);
 	INIT_LIST_HEAD(&tp->ackq_node);
 	tp->ackq_queued = 0;
+	INIT_LIST_HEAD(&tp->tsq_node);
+	atomic_set(&tp->tsq_bytes, 0);
+	tp->tsq_flags = 0;
 	tp->rx_deferred = 0;
 	wren_tcp_init_timers(sk);
 	wren_tcp_rtt_init(sk);

@@ -73,6 +73,10 @@ static inline bool wren_between(u32 seq, u32 lo, u32 hi)	/* lo<=seq<=hi */
 #define WREN_TCP_MAX_SACKS	4
 #define WREN_TCP_QUICKACKS	16
 #define WREN_TCP_GSO_MAX	(64 * 1024 - 1 - 60 - 20)
+/* TCP small queues: at most this much of a socket's data below it (in
+ * qdiscs and device rings) at once, about two TSO bursts.
+ */
+#define WREN_TCP_TSQ_LIMIT	(256 * 1024)
 #define WREN_TCP_CHALLENGE_PER_SEC 100	/* RFC 5961 7: rate limit */
 #define WREN_TCP_PAWS_24DAYS	(60 * 60 * 24 * 24)
 
@@ -246,6 +250,13 @@ enum {
 	WREN_TCP_DELACK_DEFERRED,
 	WREN_TCP_KEEPALIVE_DEFERRED,
 	WREN_TCP_MTU_DEFERRED,	/* ICMP frag needed while owned: mtu_info */
+	WREN_TCP_XMIT_DEFERRED,	/* TSQ: room below us again */
+};
+
+/* ->tsq_flags bits */
+enum {
+	WREN_TSQ_THROTTLED,	/* the sender stopped at the limit */
+	WREN_TSQ_QUEUED,	/* on a CPU's TSQ list */
 };
 
 /* What the retransmission timer is armed for. */
@@ -390,6 +401,17 @@ struct wren_tcp_sock {
 	u8			ackq_queued;	/* on this CPU's ACK queue */
 	u8			rx_deferred;	/* WREN_TCP_DEFER_* */
 	struct list_head	ackq_node;
+
+	/*
+	 * TCP small queues: bytes of our segments still in qdiscs and
+	 * device rings (their destructor subtracts, in any context, hence
+	 * atomic); tsq_flags (WREN_TSQ_*, atomic bitops) and tsq_node (on a
+	 * CPU's TSQ list, under that list's irq-off section) wake the
+	 * sender when they have gone out.
+	 */
+	atomic_t		tsq_bytes;
+	unsigned long		tsq_flags;
+	struct list_head	tsq_node;
 
 	/* Route cached at connect; refreshed on loss and on PMTU change. */
 	struct wren_flow	fl;
@@ -611,6 +633,7 @@ void wren_tcp_send_challenge_ack(struct sock *sk);
 #define WREN_TCP_DEFER_WAKE	0x02	/* wake the reader */
 void wren_tcp_defer(struct sock *sk, u8 what);
 void wren_tcp_ack_later(struct sock *sk);
+void wren_tcp_tsq_xmit(struct sock *sk);
 void wren_tcp_ackq_init(void);
 void wren_tcp_ackq_exit(void);
 

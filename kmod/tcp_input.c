@@ -308,6 +308,15 @@ static void wren_tcp_sacktag(struct sock *sk, const struct wren_tcp_opts *o,
 	}
 	if (!n)
 		return;
+	/* In sequence order: an skb is split at the first block in it. */
+	for (i = 1; i < n; i++) {
+		struct wren_sack_block t = b[i];
+		int j = i;
+
+		for (; j > 0 && wren_before(t.start, b[j - 1].start); j--)
+			b[j] = b[j - 1];
+		b[j] = t;
+	}
 	/* Only a value inside (snd_una, snd_nxt] is a valid memory. */
 	if (wren_after(hi, tp->highest_sack) ||
 	    !wren_after(tp->highest_sack, tp->snd_una) ||

@@ -304,6 +304,127 @@ static void wren_tcp_ack_sent(struct wren_tcp_sock *tp)
 		tp->quickack--;
 }
 
+/* ---- TCP small queues ---------------------------------------------------- */
+
+/*
+ * A socket sends at most WREN_TCP_TSQ_LIMIT bytes ahead of its device:
+ * its data segments carry a destructor that counts them out, and the
+ * first to go after the sender stopped puts the socket on this CPU's
+ * list; a tasklet sends more.  Without this a whole cwnd lands in the
+ * device ring at once and the queues past it (QEMU's, the peer's)
+ * overflow.  The destructor is module code: each skb holds a socket
+ * reference, and the socket a module reference, until it has run.
+ */
+struct wren_tcp_cpuq {
+	struct list_head	head;
+	struct tasklet_struct	tasklet;
+};
+
+static DEFINE_PER_CPU(struct wren_tcp_cpuq, wren_tcp_tsq);
+
+void wren_tcp_tsq_xmit(struct sock *sk)
+{
+	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT |
+				   TCPF_FIN_WAIT1 | TCPF_CLOSING |
+				   TCPF_LAST_ACK))
+		wren_tcp_push(sk, 0);
+}
+
+static void wren_tcp_tsq_flush(struct tasklet_struct *t)
+{
+	struct wren_tcp_cpuq *q = from_tasklet(q, t, tasklet);
+	unsigned long flags;
+	LIST_HEAD(list);
+
+	local_irq_save(flags);
+	list_splice_init(&q->head, &list);
+	local_irq_restore(flags);
+	while (!list_empty(&list)) {
+		struct wren_tcp_sock *tp = list_first_entry(&list,
+				struct wren_tcp_sock, tsq_node);
+		struct sock *sk = &tp->ws.sk;
+
+		list_del_init(&tp->tsq_node);
+		smp_mb__before_atomic();
+		clear_bit(WREN_TSQ_QUEUED, &tp->tsq_flags);
+		bh_lock_sock(sk);
+		if (!sock_owned_by_user(sk))
+			wren_tcp_tsq_xmit(sk);
+		else if (!test_and_set_bit(WREN_TCP_XMIT_DEFERRED,
+					   &tp->deferred))
+			sock_hold(sk);
+		bh_unlock_sock(sk);
+		sock_put(sk);
+	}
+}
+
+/* The destructor of our data segments: they left the host. */
+static void wren_tcp_tsq_free(struct sk_buff *skb)
+{
+	struct sock *sk = skb->sk;
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct wren_tcp_cpuq *q;
+	unsigned long flags;
+
+	atomic_sub(skb->truesize, &tp->tsq_bytes);
+	if (!test_bit(WREN_TSQ_THROTTLED, &tp->tsq_flags) ||
+	    test_and_set_bit(WREN_TSQ_QUEUED, &tp->tsq_flags)) {
+		sock_put(sk);
+		return;
+	}
+	clear_bit(WREN_TSQ_THROTTLED, &tp->tsq_flags);
+	/* The list keeps this skb's socket reference. */
+	local_irq_save(flags);
+	q = this_cpu_ptr(&wren_tcp_tsq);
+	list_add_tail(&tp->tsq_node, &q->head);
+	tasklet_schedule(&q->tasklet);
+	local_irq_restore(flags);
+}
+
+static void wren_tcp_tsq_own(struct sock *sk, struct sk_buff *skb)
+{
+	sock_hold(sk);
+	skb->sk = sk;
+	skb->destructor = wren_tcp_tsq_free;
+	atomic_add(skb->truesize, &wren_tcp_sk(sk)->tsq_bytes);
+}
+
+/* At the limit: stop, and have the next segment to go wake us. */
+static bool wren_tcp_tsq_full(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+
+	if (atomic_read(&tp->tsq_bytes) < WREN_TCP_TSQ_LIMIT)
+		return false;
+	set_bit(WREN_TSQ_THROTTLED, &tp->tsq_flags);
+	smp_mb__after_atomic();
+	/* All may have gone out before the flag was seen. */
+	return atomic_read(&tp->tsq_bytes) >= WREN_TCP_TSQ_LIMIT;
+}
+
+static void wren_tcp_cpuq_init(struct wren_tcp_cpuq __percpu *pq,
+			       void (*fn)(struct tasklet_struct *))
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct wren_tcp_cpuq *q = per_cpu_ptr(pq, cpu);
+
+		INIT_LIST_HEAD(&q->head);
+		tasklet_setup(&q->tasklet, fn);
+	}
+}
+
+static void wren_tcp_cpuq_exit(struct wren_tcp_cpuq __percpu *pq)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		tasklet_kill(&per_cpu_ptr(pq, cpu)->tasklet);
+}
+
+/* ---- sending a segment ----------------------------------------------------- */
+
 /*
  * Send skb (its cb's seq and flags set) with headers built now, the
  * current ACK and window.  With clone, skb stays ours (queued for
@@ -336,6 +457,7 @@ int wren_tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		if (!skb)
 			return -ENOBUFS;
 		tcb = WREN_TCP_CB(skb);
+		wren_tcp_tsq_own(sk, skb);
 	}
 
 	if (syn)
@@ -590,7 +712,7 @@ bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
 		u32 limit, end;
 		s32 room;
 
-		if (in_flight >= tp->snd_cwnd || !mss)
+		if (in_flight >= tp->snd_cwnd || !mss || wren_tcp_tsq_full(sk))
 			break;
 		limit = wren_tcp_burst(tp, tp->snd_cwnd - in_flight);
 
@@ -892,16 +1014,12 @@ int wren_tcp_send_synack(struct sock *sk)
  * per burst, as GRO gives Linux.  Only the softirq of one CPU touches its
  * queue, so it needs no lock; the queue holds a socket reference.
  */
-struct wren_tcp_ackq {
-	struct list_head	head;
-	struct tasklet_struct	tasklet;
-};
 
-static DEFINE_PER_CPU(struct wren_tcp_ackq, wren_tcp_ackq);
+static DEFINE_PER_CPU(struct wren_tcp_cpuq, wren_tcp_ackq);
 
 static void wren_tcp_ackq_flush(struct tasklet_struct *t)
 {
-	struct wren_tcp_ackq *q = from_tasklet(q, t, tasklet);
+	struct wren_tcp_cpuq *q = from_tasklet(q, t, tasklet);
 	LIST_HEAD(list);
 
 	list_splice_init(&q->head, &list);
@@ -939,7 +1057,7 @@ static void wren_tcp_ackq_flush(struct tasklet_struct *t)
 void wren_tcp_defer(struct sock *sk, u8 what)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
-	struct wren_tcp_ackq *q;
+	struct wren_tcp_cpuq *q;
 
 	if (!in_serving_softirq()) {
 		if (what & WREN_TCP_DEFER_ACK)
@@ -966,22 +1084,14 @@ void wren_tcp_ack_later(struct sock *sk)
 
 void wren_tcp_ackq_init(void)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		struct wren_tcp_ackq *q = per_cpu_ptr(&wren_tcp_ackq, cpu);
-
-		INIT_LIST_HEAD(&q->head);
-		tasklet_setup(&q->tasklet, wren_tcp_ackq_flush);
-	}
+	wren_tcp_cpuq_init(&wren_tcp_ackq, wren_tcp_ackq_flush);
+	wren_tcp_cpuq_init(&wren_tcp_tsq, wren_tcp_tsq_flush);
 }
 
 void wren_tcp_ackq_exit(void)
 {
-	int cpu;
-
-	for_each_possible_cpu(cpu)
-		tasklet_kill(&per_cpu_ptr(&wren_tcp_ackq, cpu)->tasklet);
+	wren_tcp_cpuq_exit(&wren_tcp_ackq);
+	wren_tcp_cpuq_exit(&wren_tcp_tsq);
 }
 
 /* RFC 5961 challenge ACK, at most WREN_TCP_CHALLENGE_PER_SEC a second. */

@@ -275,6 +275,10 @@ void wren_tcp_release_cb(struct sock *sk)
 		wren_tcp_mtu_reduced(sk, READ_ONCE(tp->mtu_info));
 		__sock_put(sk);
 	}
+	if (test_and_clear_bit(WREN_TCP_XMIT_DEFERRED, &tp->deferred)) {
+		wren_tcp_tsq_xmit(sk);
+		__sock_put(sk);
+	}
 }
 
 void wren_tcp_init_timers(struct sock *sk)
