@@ -345,6 +345,7 @@ static void wren_tcp_tsq_flush(struct tasklet_struct *t)
 		struct sock *sk = &tp->ws.sk;
 
 		list_del_init(&tp->tsq_node);
+		/* Off the list before a destructor may put it on another. */
 		smp_mb__before_atomic();
 		clear_bit(WREN_TSQ_QUEUED, &tp->tsq_flags);
 		bh_lock_sock(sk);
@@ -367,6 +368,8 @@ static void wren_tcp_tsq_free(struct sk_buff *skb)
 	unsigned long flags;
 
 	atomic_sub(skb->truesize, &tp->tsq_bytes);
+	/* The count before the flag (see wren_tcp_tsq_full()). */
+	smp_mb__after_atomic();
 	if (!test_bit(WREN_TSQ_THROTTLED, &tp->tsq_flags) ||
 	    test_and_set_bit(WREN_TSQ_QUEUED, &tp->tsq_flags)) {
 		sock_put(sk);
@@ -397,6 +400,9 @@ static bool wren_tcp_tsq_full(struct sock *sk)
 	if (atomic_read(&tp->tsq_bytes) < WREN_TCP_TSQ_LIMIT)
 		return false;
 	set_bit(WREN_TSQ_THROTTLED, &tp->tsq_flags);
+	/* The flag before the re-read; pairs with the destructor's
+	 * atomic_sub() before its test_bit().
+	 */
 	smp_mb__after_atomic();
 	/* All may have gone out before the flag was seen. */
 	return atomic_read(&tp->tsq_bytes) >= WREN_TCP_TSQ_LIMIT;
