@@ -93,6 +93,8 @@ const char *const wren_mib_group[WREN_MIB_MAX] = {
 	[WREN_MIB_TcpExt_TCPLostRetransmit] = "TcpExt",
 	[WREN_MIB_TcpExt_TCPLossProbes] = "TcpExt",
 	[WREN_MIB_TcpExt_TCPLossProbeRecovery] = "TcpExt",
+	[WREN_MIB_TcpExt_TCPHystartDelayDetect] = "TcpExt",
+	[WREN_MIB_TcpExt_TCPHystartDelayCwnd] = "TcpExt",
 };
 
 const char *const wren_mib_name[WREN_MIB_MAX] = {
@@ -184,6 +186,8 @@ const char *const wren_mib_name[WREN_MIB_MAX] = {
 	[WREN_MIB_TcpExt_TCPLostRetransmit] = "TCPLostRetransmit",
 	[WREN_MIB_TcpExt_TCPLossProbes] = "TCPLossProbes",
 	[WREN_MIB_TcpExt_TCPLossProbeRecovery] = "TCPLossProbeRecovery",
+	[WREN_MIB_TcpExt_TCPHystartDelayDetect] = "TCPHystartDelayDetect",
+	[WREN_MIB_TcpExt_TCPHystartDelayCwnd] = "TCPHystartDelayCwnd",
 };
 
 const char *const wren_drop_name[WREN_DROP_MAX] = {

@@ -106,6 +106,8 @@ enum wren_mib_field {
 	WREN_MIB_TcpExt_TCPLostRetransmit,
 	WREN_MIB_TcpExt_TCPLossProbes,
 	WREN_MIB_TcpExt_TCPLossProbeRecovery,
+	WREN_MIB_TcpExt_TCPHystartDelayDetect,
+	WREN_MIB_TcpExt_TCPHystartDelayCwnd,
 	WREN_MIB_MAX
 };
 

@@ -337,6 +337,10 @@ struct wren_tcp_sock {
 	u32	snd_cwnd_cnt;	/* linear-increase counter */
 	u32	high_seq;	/* recovery point */
 	u32	highest_sack;	/* end of the highest SACKed data seen */
+	u64	rack_xmit_us;	/* latest send time of delivered data
+				 * never retransmitted (RFC 8985's
+				 * RACK.xmit_ts)
+				 */
 	u32	prior_cwnd;	/* PRR: cwnd when recovery began */
 	u32	prr_delivered;	/* PRR: segments delivered in recovery */
 	u32	prr_out;	/* PRR: segments sent in recovery */

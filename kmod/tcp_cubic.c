@@ -6,7 +6,12 @@
  *
  * with C = 0.4, beta_cubic = 0.7, fast convergence (4.7) and the
  * Reno-friendly region (4.3).  Time is in milliseconds, windows in
- * segments; the arithmetic is integer only.  No HyStart.
+ * segments; the arithmetic is integer only.
+ *
+ * HyStart's delay test (as in RFC 9406 4.2): slow start ends when the
+ * smallest of a round's first eight RTT samples exceeds the smallest RTT
+ * seen by an eighth (at least 4 ms, at most 16 ms) -- a queue is
+ * building -- instead of when the queue overflows.
  */
 #include <linux/math64.h>
 #include "tcp.h"
@@ -26,7 +31,16 @@ struct wren_cubic {
 	u32	ack_cnt;	/* segments acked in the epoch (W_est) */
 	u32	w_est;		/* the Reno-friendly estimate */
 	u32	delay_min_us;	/* minimum RTT seen */
+	u32	round_end;	/* HyStart: this round ends when it is acked */
+	u32	round_rtt_us;	/* the round's smallest RTT sample so far */
+	u8	round_samples;	/* of HYSTART_SAMPLES taken */
+	u8	hystart_done;	/* slow start ended on delay */
 };
+
+#define HYSTART_SAMPLES		8
+#define HYSTART_LOW_WINDOW	16
+#define HYSTART_DELAY_MIN_US	4000
+#define HYSTART_DELAY_MAX_US	16000
 
 static u32 wren_cubic_now_ms(void)
 {
@@ -167,6 +181,37 @@ static void wren_cubic_cwnd_event(struct sock *sk, enum wren_ca_event ev)
 		ca->epoch_ms = 0;
 }
 
+static void wren_cubic_hystart(struct sock *sk, u32 rtt_us)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct wren_cubic *ca = wren_tcp_ca(sk);
+	u32 thresh;
+
+	if (ca->hystart_done || !wren_tcp_in_slow_start(tp) ||
+	    tp->snd_cwnd < HYSTART_LOW_WINDOW)
+		return;
+	if (!ca->round_end || !wren_before(tp->snd_una, ca->round_end)) {
+		ca->round_end = tp->snd_nxt;
+		ca->round_rtt_us = 0;
+		ca->round_samples = 0;
+	}
+	if (ca->round_samples >= HYSTART_SAMPLES)
+		return;
+	if (!ca->round_rtt_us || rtt_us < ca->round_rtt_us)
+		ca->round_rtt_us = rtt_us;
+	if (++ca->round_samples < HYSTART_SAMPLES)
+		return;
+	thresh = clamp(ca->delay_min_us / 8, HYSTART_DELAY_MIN_US,
+		       HYSTART_DELAY_MAX_US);
+	if (ca->round_rtt_us > ca->delay_min_us + thresh) {
+		ca->hystart_done = 1;
+		tp->snd_ssthresh = tp->snd_cwnd;
+		WREN_INC(tp->tbl->wn, TcpExt, TCPHystartDelayDetect);
+		WREN_ADD(tp->tbl->wn, TcpExt, TCPHystartDelayCwnd,
+			 tp->snd_cwnd);
+	}
+}
+
 static void wren_cubic_pkts_acked(struct sock *sk, u32 acked, s32 rtt_us)
 {
 	struct wren_cubic *ca = wren_tcp_ca(sk);
@@ -175,6 +220,7 @@ static void wren_cubic_pkts_acked(struct sock *sk, u32 acked, s32 rtt_us)
 		return;
 	if (!ca->delay_min_us || (u32)rtt_us < ca->delay_min_us)
 		ca->delay_min_us = rtt_us;
+	wren_cubic_hystart(sk, rtt_us);
 }
 
 struct wren_tcp_cong_ops wren_tcp_cubic = {

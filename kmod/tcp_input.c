@@ -259,9 +259,19 @@ static bool wren_tcp_is_dsack(const struct wren_tcp_opts *o, u32 ack)
 	       !wren_after(o->sack[0].end, o->sack[1].end);
 }
 
+/* Delivered (SACKed or acked): RACK's most recent send time. */
+static void wren_tcp_rack_update(struct wren_tcp_sock *tp,
+				 const struct wren_tcp_cb *tcb)
+{
+	if (!(tcb->sacked & WREN_TCPCB_EVER_RETRANS) &&
+	    tcb->tx_us > tp->rack_xmit_us)
+		tp->rack_xmit_us = tcb->tx_us;
+}
+
 /* The peer SACKed all of a sent skb. */
 static void wren_tcp_sacked(struct wren_tcp_sock *tp, struct wren_tcp_cb *tcb)
 {
+	wren_tcp_rack_update(tp, tcb);
 	tcb->sacked |= WREN_TCPCB_SACKED;
 	tp->sacked_out += tcb->pcount;
 	if (tcb->sacked & WREN_TCPCB_LOST) {
@@ -350,6 +360,29 @@ static void wren_tcp_sacktag(struct sock *sk, const struct wren_tcp_opts *o,
 }
 
 /*
+ * Is this retransmission lost again?  Back on the lost list, to be sent
+ * again, when
+ *  - data sent after it by more than a reordering window (a quarter RTT,
+ *    at least 1 ms) has been delivered: RACK (RFC 8985 6.2) for
+ *    retransmissions, whose sequence numbers say nothing of their order;
+ *  - it is the first hole and data DupThresh segments past what was sent
+ *    when it went has been SACKed while the cumulative ACK stops at it.
+ *    (Further holes may simply have fallen out of the receiver's few
+ *    SACK blocks, so only the first is judged so.)
+ */
+static bool wren_tcp_rtx_lost(const struct wren_tcp_sock *tp,
+			      const struct wren_tcp_cb *tcb)
+{
+	u32 reo_us = max_t(u32, (tp->srtt_us >> 3) / 4, 1000);
+
+	if (tp->rack_xmit_us > tcb->tx_us + reo_us)
+		return true;
+	return tcb->seq == tp->snd_una &&
+	       !wren_after(tp->highest_sack, tp->snd_nxt) &&
+	       wren_after(tp->highest_sack, tcb->rtx_nxt + 3 * tp->mss_cache);
+}
+
+/*
  * RFC 6675 IsLost(): a segment with DupThresh (3) SACKed segments above it
  * is lost.  Walks from the head while enough SACKed segments remain above.
  */
@@ -369,18 +402,7 @@ static void wren_tcp_mark_lost(struct sock *sk)
 			continue;
 		}
 		if (tcb->sacked & WREN_TCPCB_RETRANS) {
-			/*
-			 * The retransmitted first hole is lost again when
-			 * data sent DupThresh segments after it has been
-			 * SACKed while the cumulative ACK still stops at it:
-			 * back on the lost list, to be sent again.  (Further
-			 * holes may simply have fallen out of the receiver's
-			 * few SACK blocks, so only the first is judged.)
-			 */
-			if (tcb->seq != tp->snd_una ||
-			    wren_after(tp->highest_sack, tp->snd_nxt) ||
-			    !wren_after(tp->highest_sack,
-					tcb->rtx_nxt + 3 * tp->mss_cache))
+			if (!wren_tcp_rtx_lost(tp, tcb))
 				continue;
 			tcb->sacked &= ~WREN_TCPCB_RETRANS;
 			tp->retrans_out -= tcb->pcount;
@@ -543,9 +565,11 @@ static void wren_tcp_fastretrans(struct sock *sk, u32 acked, bool dupack,
 /* ---- ACK processing ------------------------------------------------------------------- */
 
 /* An RTT sample from the first acked transmission never repeated (Karn). */
-static void wren_tcp_acked_rtt(const struct wren_tcp_cb *tcb, u64 now,
+static void wren_tcp_acked_rtt(struct wren_tcp_sock *tp,
+			       const struct wren_tcp_cb *tcb, u64 now,
 			       long *rtt_us, bool *any_retrans)
 {
+	wren_tcp_rack_update(tp, tcb);
 	if (tcb->sacked & WREN_TCPCB_EVER_RETRANS)
 		*any_retrans = true;
 	else if (*rtt_us < 0)
@@ -573,12 +597,12 @@ static u32 wren_tcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us,
 				break;
 			segs = wren_tcp_trim_head(sk, skb, ack - tcb->seq);
 			if (segs)
-				wren_tcp_acked_rtt(tcb, now, rtt_us,
+				wren_tcp_acked_rtt(tp, tcb, now, rtt_us,
 						   any_retrans);
 			acked += segs;
 			break;
 		}
-		wren_tcp_acked_rtt(tcb, now, rtt_us, any_retrans);
+		wren_tcp_acked_rtt(tp, tcb, now, rtt_us, any_retrans);
 		tp->packets_out -= tcb->pcount;
 		if (tcb->sacked & WREN_TCPCB_RETRANS)
 			tp->retrans_out -= tcb->pcount;
