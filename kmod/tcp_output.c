@@ -568,6 +568,8 @@ static int wren_tcp_unclone(struct sk_buff *skb)
 		return 0;
 	err = pskb_expand_head(skb, 0, 0, GFP_ATOMIC);
 	skb->truesize = truesize;
+	if (!err)
+		__skb_header_release(skb);	/* clones may write headers */
 	return err;
 }
 
