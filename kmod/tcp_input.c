@@ -1032,7 +1032,8 @@ static void wren_tcp_ack_snd_check(struct sock *sk)
 	if (!tp->ack_pending)
 		return;
 	if (tp->ack_pending == 2 || tp->quickack || sock_flag(sk, SOCK_DEAD) ||
-	    (sk->sk_shutdown & RCV_SHUTDOWN))
+	    ((sk->sk_shutdown & RCV_SHUTDOWN) &&
+	     sk->sk_state != TCP_CLOSE_WAIT))
 		wren_tcp_send_ack(sk);
 	else if (tp->rcv_unacked >= 2 * mss)
 		wren_tcp_ack_later(sk);	/* once for the whole burst */
@@ -1403,6 +1404,7 @@ int wren_tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb)
 void wren_tcp_fin_rcvd(struct sock *sk)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	u8 prior = tp->ack_pending;
 
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 	sock_set_flag(sk, SOCK_DONE);
@@ -1412,6 +1414,13 @@ void wren_tcp_fin_rcvd(struct sock *sk)
 	case TCP_SYN_RECV:
 	case TCP_ESTABLISHED:
 		wren_tcp_set_state(sk, TCP_CLOSE_WAIT);
+		/*
+		 * As Linux (ping-pong mode): the ACK waits, delayed, for
+		 * our own FIN, which an application that reads the EOF
+		 * and closes sends at once and which carries it.
+		 */
+		tp->ack_pending = max_t(u8, prior, 1);
+		tp->quickack = 0;
 		break;
 	case TCP_FIN_WAIT1:
 		/* Simultaneous close: our FIN is not acknowledged yet. */
