@@ -959,6 +959,7 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
 	u32 wnd_end = tp->rcv_wup + tp->rcv_wnd;
+	bool wake_now;
 
 	if (tcb->seq == tcb->end_seq) {
 		kfree_skb(skb);
@@ -1003,6 +1004,9 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			wren_tcp_dsack_set(tp, tcb->seq, tp->rcv_nxt);
 			tp->ack_pending = 2;
 		}
+		/* A short pushed segment ends its burst: wake at once. */
+		wake_now = (tcb->flags & WREN_TCPHDR_PSH) && skb->len &&
+			   skb->len < tp->advmss;
 		tp->rcv_unacked += tcb->end_seq - tp->rcv_nxt;
 		wren_tcp_queue_rcv(sk, skb);
 		if (!RB_EMPTY_ROOT(&tp->ooo)) {
@@ -1013,7 +1017,11 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 			wren_tcp_sack_trim(tp);
 		if (!tp->ack_pending)
 			tp->ack_pending = 1;
-		if (!sock_flag(sk, SOCK_DEAD))
+		if (sock_flag(sk, SOCK_DEAD))
+			return;
+		if (wake_now)
+			sk->sk_data_ready(sk);
+		else
 			wren_tcp_data_ready(sk);
 		return;
 	}
