@@ -437,6 +437,23 @@ static inline u32 wren_tcp_in_flight(const struct wren_tcp_sock *tp)
 	       tp->retrans_out;
 }
 
+/*
+ * The segments a sent skb counts for changed by delta (split, trimmed,
+ * MSS changed, acked): packets_out and the counters of its marks follow.
+ */
+static inline void wren_tcp_count_segs(struct wren_tcp_sock *tp,
+				       const struct wren_tcp_cb *tcb,
+				       int delta)
+{
+	tp->packets_out += delta;
+	if (tcb->sacked & WREN_TCPCB_SACKED)
+		tp->sacked_out += delta;
+	if (tcb->sacked & WREN_TCPCB_LOST)
+		tp->lost_out += delta;
+	if (tcb->sacked & WREN_TCPCB_RETRANS)
+		tp->retrans_out += delta;
+}
+
 /* The segments len bytes of data make at mss (a bare SYN or FIN: one). */
 static inline u32 wren_tcp_segs(u32 len, u32 mss)
 {

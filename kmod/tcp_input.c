@@ -564,8 +564,11 @@ static void wren_tcp_fastretrans(struct sock *sk, u32 acked, bool dupack,
 
 /* ---- ACK processing ------------------------------------------------------------------- */
 
-/* An RTT sample from the first acked transmission never repeated (Karn). */
-static void wren_tcp_acked_rtt(struct wren_tcp_sock *tp,
+/*
+ * Data of tcb acked: RACK's send time, and an RTT sample from the first
+ * acked transmission never repeated (Karn).
+ */
+static void wren_tcp_acked_skb(struct wren_tcp_sock *tp,
 			       const struct wren_tcp_cb *tcb, u64 now,
 			       long *rtt_us, bool *any_retrans)
 {
@@ -597,19 +600,13 @@ static u32 wren_tcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us,
 				break;
 			segs = wren_tcp_trim_head(sk, skb, ack - tcb->seq);
 			if (segs)
-				wren_tcp_acked_rtt(tp, tcb, now, rtt_us,
+				wren_tcp_acked_skb(tp, tcb, now, rtt_us,
 						   any_retrans);
 			acked += segs;
 			break;
 		}
-		wren_tcp_acked_rtt(tp, tcb, now, rtt_us, any_retrans);
-		tp->packets_out -= tcb->pcount;
-		if (tcb->sacked & WREN_TCPCB_RETRANS)
-			tp->retrans_out -= tcb->pcount;
-		if (tcb->sacked & WREN_TCPCB_SACKED)
-			tp->sacked_out -= tcb->pcount;
-		if (tcb->sacked & WREN_TCPCB_LOST)
-			tp->lost_out -= tcb->pcount;
+		wren_tcp_acked_skb(tp, tcb, now, rtt_us, any_retrans);
+		wren_tcp_count_segs(tp, tcb, -(int)tcb->pcount);
 		acked += tcb->pcount;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);

@@ -540,22 +540,6 @@ static struct sk_buff *wren_tcp_alloc_skb(gfp_t gfp)
 }
 
 /*
- * The segments a sent skb counts for changed by delta (split, trimmed,
- * MSS changed): packets_out and the counters of its marks follow.
- */
-static void wren_tcp_count_segs(struct wren_tcp_sock *tp,
-				const struct wren_tcp_cb *tcb, int delta)
-{
-	tp->packets_out += delta;
-	if (tcb->sacked & WREN_TCPCB_SACKED)
-		tp->sacked_out += delta;
-	if (tcb->sacked & WREN_TCPCB_LOST)
-		tp->lost_out += delta;
-	if (tcb->sacked & WREN_TCPCB_RETRANS)
-		tp->retrans_out += delta;
-}
-
-/*
  * Make skb's data ours alone before changing its fragments: a clone of
  * it may still sit in a device queue.  truesize stays as charged.
  */
