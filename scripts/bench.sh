@@ -8,8 +8,12 @@
 #    wren_e1000, the peer Linux -> build/bench/tcp.txt (raw: tcp.raw).
 #
 #   scripts/bench.sh [--runs N] [--mib N] [--secs N] [--only drv|tcp]
+#                    [--metrics M,M] [--place G,P|none]
 #
-# --secs: length of each rr/crr run; --only: run one of the two.
+# --secs: length of each rr/crr run; --only: run one of the two;
+# --metrics: only these rows of the TCP table (bulk_out,bulk_in,rr,crr);
+# --place: the CPUs of the guest's side and of the peer's (default 0,1:
+# two one-CPU hosts; none: the scheduler's choice), see guest/bench-place.sh.
 #
 # Rows: TCP bulk guest->peer and peer->guest (wt-xfer, 64 KiB writes, Linux
 # stack at both ends, MB/s) and pktgen TX packets/s with 60- and 1514-byte
@@ -18,13 +22,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-$PWD/build}
-runs=5 mib=128 secs=5 only=
+runs=5 mib=128 secs=5 only= extra=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--runs) runs=$2; shift ;;
 	--mib) mib=$2; shift ;;
 	--secs) secs=$2; shift ;;
 	--only) only=$2; shift ;;
+	--metrics) extra="$extra wt.bench_metrics=$2"; shift ;;
+	--place) extra="$extra wt.bench_place=$2"; shift ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -46,7 +52,7 @@ echo "bench: $runs alternating runs: e1000 (A) vs wren_e1000 (B); Linux TCP (A) 
 # Neither driver nor wren.ko at boot: bench-drv.sh loads the drivers in
 # turn, bench-tcp.sh then loads wren_e1000 and wren.ko.
 scripts/qemu.sh --name "$name" --nics e1000 --driver none \
-	--append "wren.stack=0 wt.bench_runs=$runs wt.bench_mib=$mib wt.bench_secs=$secs" \
+	--append "wren.stack=0 wt.bench_runs=$runs wt.bench_mib=$mib wt.bench_secs=$secs$extra" \
 	--tests "$tests" --timeout 3600 --quiet || {
 	echo "bench.sh: the bench guest failed; see $BUILD/logs/$name/" >&2
 	exit 1

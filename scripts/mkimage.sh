@@ -33,7 +33,7 @@ copy_with_libs() {
 rm -f "$root/bin/sh" "$root/bin/bash"
 copy_with_libs /bin/dash /bin/sh
 copy_with_libs /bin/bash /bin/bash
-for b in ip tc ss nstat ethtool iperf3 tcpdump socat ping; do
+for b in ip tc ss nstat ethtool iperf3 tcpdump socat ping taskset; do
 	p=$(PATH=/usr/sbin:/usr/bin:/sbin:/bin command -v "$b")
 	rm -f "$root/usr/bin/$b" "$root/bin/$b"
 	copy_with_libs "$p" "/usr/bin/$b"

@@ -9,7 +9,8 @@
 # and prints "bench: run=R driver=D metric=M value=V" lines on stdout.
 # The boot must load neither driver (wren.driver=none).  Options on the
 # kernel command line: wt.bench_runs=N (default 5), wt.bench_mib=N (default
-# 128, the bulk size).
+# 128, the bulk size), wt.bench_place (bench-place.sh).
+. /usr/lib/wren/bench-place.sh
 runs=5 mib=128
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
@@ -19,6 +20,9 @@ for arg in $(cat /proc/cmdline); do
 done
 gip=192.0.2.1 pip=192.0.2.2 mac=52:54:00:12:00:01 port=5801
 PG=/proc/net/pktgen
+# pktgen's thread on the guest side's CPU
+PGT=kpktgend_0
+[ "$place" = none ] || PGT=kpktgend_${place%,*}
 
 log() { echo "# bench: $*"; }
 
@@ -45,6 +49,7 @@ load() {
 	done
 	driver=$(ethtool -i eth0 | sed -n 's/^driver: //p')
 	[ "$driver" = "$1" ] || { log "eth0 is driven by '$driver', not $1"; return 1; }
+	place_irqs
 }
 
 unload() {
@@ -56,13 +61,14 @@ unload() {
 tcp() {
 	rm -f /tmp/bench-ready
 	if [ "$1" = out ]; then
-		ip netns exec peer wt-xfer recv --once --no-hash --timeout 300 \
-			--ready /tmp/bench-ready $port > /tmp/bench-recv &
-		snd="wt-xfer send --no-hash --timeout 300 $pip $port ${mib}M"
+		ip netns exec peer $P wt-xfer recv --once --no-hash \
+			--timeout 300 --ready /tmp/bench-ready $port \
+			> /tmp/bench-recv &
+		snd="$G wt-xfer send --no-hash --timeout 300 $pip $port ${mib}M"
 	else
-		wt-xfer recv --once --no-hash --timeout 300 \
+		$G wt-xfer recv --once --no-hash --timeout 300 \
 			--ready /tmp/bench-ready $port > /tmp/bench-recv &
-		snd="ip netns exec peer wt-xfer send --no-hash --timeout 300 $gip $port ${mib}M"
+		snd="ip netns exec peer $P wt-xfer send --no-hash --timeout 300 $gip $port ${mib}M"
 	fi
 	rpid=$!
 	i=0
@@ -77,8 +83,8 @@ tcp() {
 # pktgen TX from eth0, frames of $1 bytes (without FCS); prints packets/s.
 # The destination MAC is nobody's, so the peer drops the frames unread.
 pktgen() {
-	echo "rem_device_all" > $PG/kpktgend_0
-	echo "add_device eth0" > $PG/kpktgend_0
+	echo "rem_device_all" > $PG/$PGT
+	echo "add_device eth0" > $PG/$PGT
 	echo "count 200000" > $PG/eth0
 	echo "clone_skb 0" > $PG/eth0
 	echo "pkt_size $1" > $PG/eth0
@@ -87,7 +93,7 @@ pktgen() {
 	echo "dst_mac 52:54:00:99:99:99" > $PG/eth0
 	echo "start" > $PG/pgctrl
 	sed -n 's/.* \([0-9]*\)pps.*/\1/p' $PG/eth0
-	echo "rem_device_all" > $PG/kpktgend_0
+	echo "rem_device_all" > $PG/$PGT
 }
 
 one() {	# $1 = run, $2 = driver: A = e1000, B = wren_e1000
@@ -100,7 +106,7 @@ one() {	# $1 = run, $2 = driver: A = e1000, B = wren_e1000
 }
 
 modprobe pktgen || log "no pktgen"
-log "runs=$runs bulk=${mib}MiB"
+log "runs=$runs bulk=${mib}MiB place=$place"
 r=1
 while [ $r -le "$runs" ]; do
 	# Alternate which driver goes first, so drift hits both alike.

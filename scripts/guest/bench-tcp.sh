@@ -13,10 +13,13 @@
 # printed as "bench: run=R stack=S metric=M value=V" lines on stdout.
 # Loads wren_e1000 and wren.ko if the boot did not.  Options on the kernel
 # command line: wt.bench_runs=N (default 5), wt.bench_mib=N (default 128,
-# the bulk size), wt.bench_secs=N (default 5, each rr/crr run).
-runs=5 mib=128 secs=5
+# the bulk size), wt.bench_secs=N (default 5, each rr/crr run),
+# wt.bench_metrics=a,b (default all four), wt.bench_place (bench-place.sh).
+. /usr/lib/wren/bench-place.sh
+runs=5 mib=128 secs=5 metrics="bulk_out bulk_in rr crr"
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
+	wt.bench_metrics=*) metrics=$(echo "${arg#*=}" | tr , ' ') ;;
 	wt.bench_runs=*) runs=${arg#wt.bench_runs=} ;;
 	wt.bench_mib=*) mib=${arg#wt.bench_mib=} ;;
 	wt.bench_secs=*) secs=${arg#wt.bench_secs=} ;;
@@ -86,15 +89,15 @@ start_ready() {
 # TCP bulk: $1 = out (guest sends) or in (peer sends); prints MB/s.
 bulk() {
 	if [ "$1" = out ]; then
-		start_ready ip netns exec peer wt-xfer recv --once --no-hash \
+		start_ready ip netns exec peer $P wt-xfer recv --once --no-hash \
 			--timeout 300 --ready $R $port
-		out=$(wt-xfer send --family $fam --no-hash --timeout 300 \
+		out=$($G wt-xfer send --family $fam --no-hash --timeout 300 \
 			$pip $port ${mib}M)
 		wait $spid
 	else
-		start_ready wt-xfer recv --family $fam --once --no-hash \
+		start_ready $G wt-xfer recv --family $fam --once --no-hash \
 			--timeout 300 --ready $R $((port + 1))
-		ip netns exec peer wt-xfer send --no-hash --timeout 300 \
+		ip netns exec peer $P wt-xfer send --no-hash --timeout 300 \
 			$gip $((port + 1)) ${mib}M > /dev/null
 		wait $spid
 		out=$(cat $O)
@@ -111,8 +114,8 @@ trans() {
 	p=$((port + 10 + 10 * r))
 	[ "$fam" = wren ] && p=$((p + 5))
 	[ "$1" = rr ] || p=$((p + 1))
-	start_ready ip netns exec peer wt-xfer $1-server --ready $R $p
-	out=$(wt-xfer $1 --family $fam --timeout $((secs + 60)) \
+	start_ready ip netns exec peer $P wt-xfer $1-server --ready $R $p
+	out=$($G wt-xfer $1 --family $fam --timeout $((secs + 60)) \
 		$pip $p $secs)
 	kill $spid 2>/dev/null
 	wait $spid 2>/dev/null
@@ -133,17 +136,22 @@ counters() {
 
 one() {	# $1 = run (also in $r), $2 = stack: linux (A) or wren (B)
 	up "$2" || { log "run $1: $2 did not come up"; down "$2"; return; }
-	echo "bench: run=$1 stack=$2 metric=bulk_out value=$(bulk out)"
-	echo "bench: run=$1 stack=$2 metric=bulk_in value=$(bulk in)"
-	echo "bench: run=$1 stack=$2 metric=rr value=$(trans rr)"
-	echo "bench: run=$1 stack=$2 metric=crr value=$(trans crr)"
+	for m in $metrics; do
+		case $m in
+		bulk_out) v=$(bulk out) ;;
+		bulk_in) v=$(bulk in) ;;
+		*) v=$(trans $m) ;;
+		esac
+		echo "bench: run=$1 stack=$2 metric=$m value=$v"
+	done
 	counters "run $1 $2"
 	down "$2"
 }
 
 setup || { log "setup failed"; exit 1; }
+place_irqs
 counters setup
-log "tcp runs=$runs bulk=${mib}MiB rr/crr=${secs}s"
+log "tcp runs=$runs bulk=${mib}MiB rr/crr=${secs}s metrics=$metrics place=$place"
 r=1
 while [ $r -le "$runs" ]; do
 	# Alternate which stack goes first, so drift hits both alike.
