@@ -1628,6 +1628,50 @@ lookup:
 /* ---- ICMP errors ------------------------------------------------------ */
 
 /*
+ * The MSS shrank: the segments in flight that no longer fit the path were
+ * dropped for their size, not for congestion, so the window stays (as in
+ * Linux's tcp_simple_retransmit()).  They are marked lost, and the Loss
+ * state sends them again at once at the new size.
+ */
+static void wren_tcp_mtu_retransmit(struct sock *sk)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
+
+		if (skb == tp->send_head)
+			break;
+		if ((tcb->sacked & WREN_TCPCB_SACKED) ||
+		    (tcb->pcount == 1 &&
+		     tcb->end_seq - tcb->seq <= tp->mss_cache))
+			continue;
+		if (tcb->sacked & WREN_TCPCB_RETRANS) {
+			tcb->sacked &= ~WREN_TCPCB_RETRANS;
+			tp->retrans_out -= tcb->pcount;
+		}
+		if (!(tcb->sacked & WREN_TCPCB_LOST)) {
+			tcb->sacked |= WREN_TCPCB_LOST;
+			tp->lost_out += tcb->pcount;
+		}
+	}
+	if (!tp->lost_out)
+		return;
+	if (tp->ca_state != WREN_CA_LOSS) {
+		/* Only a window not being reduced may lift ssthresh. */
+		if (tp->ca_state != WREN_CA_RECOVERY)
+			tp->snd_ssthresh = max(tp->snd_ssthresh,
+					       tp->snd_cwnd / 2 +
+					       tp->snd_cwnd / 4);
+		tp->high_seq = tp->snd_nxt;
+		tp->tlp_high_seq = 0;
+		wren_tcp_set_ca_state(sk, WREN_CA_LOSS);
+	}
+	wren_tcp_xmit_retransmit_queue(sk);
+}
+
+/*
  * A router said our segments are too big (RFC 1191): shrink the MSS and
  * resend what is in flight at the new size.  Socket owned or bh-locked.
  */
@@ -1641,10 +1685,8 @@ void wren_tcp_mtu_reduced(struct sock *sk, u32 mtu)
 	if (mtu >= tp->pmtu)
 		return;
 	wren_tcp_sync_mss(sk, mtu);
-	if (tp->packets_out && tp->cong) {
-		wren_tcp_enter_loss(sk);
-		wren_tcp_xmit_retransmit_queue(sk);
-	}
+	if (tp->packets_out && tp->cong)
+		wren_tcp_mtu_retransmit(sk);
 }
 
 void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
