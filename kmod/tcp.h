@@ -460,16 +460,6 @@ static inline u32 wren_tcp_segs(u32 len, u32 mss)
 	return mss && len > mss ? DIV_ROUND_UP(len, mss) : 1;
 }
 
-/* How much data one send-queue skb takes: a TSO burst, else a segment. */
-static inline u32 wren_tcp_size_goal(const struct wren_tcp_sock *tp)
-{
-	u32 mss = tp->mss_cache;
-
-	if (!tp->gso_ok || !mss || mss >= WREN_TCP_GSO_MAX / 2)
-		return mss;
-	return WREN_TCP_GSO_MAX / mss * mss;
-}
-
 static inline u32 wren_tcp_wnd_end(const struct wren_tcp_sock *tp)
 {
 	return tp->snd_una + tp->snd_wnd;
@@ -669,6 +659,7 @@ void wren_tcp_parse_options(const struct tcphdr *th,
 void wren_tcp_apply_syn_opts(struct sock *sk, const struct wren_tcp_opts *o);
 void wren_tcp_rtt_init(struct sock *sk);
 void wren_tcp_enter_loss(struct sock *sk);
+u32 wren_tcp_size_goal(const struct wren_tcp_sock *tp);
 void wren_tcp_rearm_rto(struct sock *sk);
 void wren_tcp_ooo_purge(struct sock *sk);
 void wren_tcp_mtu_reduced(struct sock *sk, u32 mtu);

@@ -666,6 +666,34 @@ static void wren_tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb,
 	WREN_ADD(tp->tbl->wn, TcpExt, TCPOrigDataSent, tcb->pcount);
 }
 
+/*
+ * How much data one send-queue skb takes, and one TSO burst at most: about
+ * a millisecond of the sending rate (cwnd/srtt, doubled in slow start, 1.2
+ * times after, as Linux's pacing rate), at least two segments, at most
+ * 64 KiB; without TSO a segment.  On a slow path a 64 KiB burst would
+ * arrive as one lump: one queue spike at the bottleneck, and one ACK from a
+ * receiver that coalesces (GRO) where smaller bursts draw several, which is
+ * what the RTT sampling of HyStart (and of the RTO) needs.  The same rule
+ * as Linux's tcp_tso_autosize().
+ */
+u32 wren_tcp_size_goal(const struct wren_tcp_sock *tp)
+{
+	u32 mss = tp->mss_cache, max, segs;
+	u64 per_ms;
+
+	if (!tp->gso_ok || !mss || mss >= WREN_TCP_GSO_MAX / 2)
+		return mss;
+	max = WREN_TCP_GSO_MAX / mss;
+	if (!tp->srtt_us)
+		return max * mss;
+	/* cwnd segments per srtt (srtt_us is << 3), times 2.0 or 1.2, per ms */
+	per_ms = div64_u64((u64)tp->snd_cwnd * 8000 *
+			   (wren_tcp_in_slow_start(tp) ? 20 : 12),
+			   (u64)tp->srtt_us * 10);
+	segs = clamp_t(u64, per_ms, 2, max);
+	return segs * mss;
+}
+
 /* At most how many bytes of skb may go now: cwnd quota, TSO size. */
 static u32 wren_tcp_burst(const struct wren_tcp_sock *tp, u32 quota)
 {
