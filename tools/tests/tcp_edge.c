@@ -15,6 +15,8 @@
  *   tcp_info_*    Linux's TCP_INFO on an AF_WREN socket during a transfer
  *   mem_*         `wrenctl set tcp_mem_limit`: stalled readers and a live
  *                 transfer under a 2 MiB namespace limit
+ *   hystart_*     CUBIC leaves slow start when a router's queue starts to
+ *                 build, before it holds hundreds of milliseconds
  *   diff_*        poll masks and errnos, AF_INET (guest Linux over veth)
  *                 against AF_WREN (wren to the peer's Linux), must match
  *
@@ -217,6 +219,8 @@ FIXTURE_TEARDOWN(edge)
 	if (self->l >= 0)
 		close(self->l);
 	tt_netem_off();
+	wt_peerq("tc qdisc del dev pm0 root 2>/dev/null");
+	wt_peerq("ethtool -K peer0 gro on");
 }
 
 /* ---- 1. PMTU --------------------------------------------------------------- */
@@ -254,28 +258,47 @@ static int far_up(void)
 	return 0;
 }
 
+/*
+ * *w: a wren socket connected to the far end's Linux listener on @port, *l;
+ * with TCP_MAXSEG @maxseg first unless 0.
+ */
+static int far_pair(int port, int maxseg, int *w, int *l)
+{
+	struct sockaddr_wren a = ws_addr(FAR_IP, port);
+	int lfd;
+
+	if (far_up())
+		return -1;
+	lfd = linux_listener(FAR_NS, port);
+	if (lfd < 0)
+		return -1;
+	*w = socket(AF_WREN, SOCK_STREAM, 0);
+	if (*w >= 0 && maxseg)
+		setsockopt(*w, IPPROTO_TCP, TCP_MAXSEG, &maxseg,
+			   sizeof(maxseg));
+	if (*w < 0 || connect(*w, (struct sockaddr *)&a, sizeof(a))) {
+		fprintf(stderr, "# far pair: connect: %s\n", strerror(errno));
+		close(lfd);
+		return -1;
+	}
+	*l = accept(lfd, NULL, NULL);
+	close(lfd);
+	return *l < 0 ? -1 : 0;
+}
+
 TEST_F_TIMEOUT(edge, pmtu_frag_needed_shrinks_segments, 300)
 {
-	struct sockaddr_wren a = ws_addr(FAR_IP, 7001);
 	long long icmp_in = ws_snmp("Icmp", "InDestUnreachs");
 	long long peer_out;
 	struct wren_tcp_info ti;
 	struct tcp_info li;
 	socklen_t len;
 	struct flow s, r;
-	int lfd;
 
 	ASSERT_EQ(0, far_up());
 	peer_out = wt_snmp(WT_PEER_NS, "/proc/net/snmp", "Icmp",
 			   "OutDestUnreachs");
-	lfd = linux_listener(FAR_NS, 7001);
-	ASSERT_LE(0, lfd);
-	self->w = socket(AF_WREN, SOCK_STREAM, 0);
-	ASSERT_EQ(0, connect(self->w, (struct sockaddr *)&a, sizeof(a)))
-		TH_LOG("connect: %s", strerror(errno));
-	self->l = accept(lfd, NULL, NULL);
-	close(lfd);
-	ASSERT_LE(0, self->l);
+	ASSERT_EQ(0, far_pair(7001, 0, &self->w, &self->l));
 	ASSERT_EQ(0, wren_info(self->w, &ti));
 	TH_LOG("before: pmtu %u snd_mss %u", ti.pmtu, ti.snd_mss);
 	EXPECT_EQ(1500U, ti.pmtu);
@@ -895,7 +918,73 @@ TEST_F_TIMEOUT(edge, mem_limit_pressure, 600)
 	EXPECT_LT(limit, tcpext("TCPMemLimit"));
 }
 
-/* ---- 10. poll and errno against Linux --------------------------------------------- */
+/* ---- 10. HyStart ------------------------------------------------------------------ */
+
+/*
+ * The router's link to the far end runs at 20 Mbit/s (netem rate on pm0)
+ * with room for every packet, so in slow start the queue there, and the
+ * RTT with it, grows every round and nothing is lost.  CUBIC's HyStart
+ * delay test must end slow start once the RTT has risen by 4 to 16 ms: at
+ * a window of some tens of segments here (2.5 MB/s drains 2.8 segments of
+ * 900 bytes a millisecond).  Plain slow start would go on doubling up to
+ * the peer's window of megabytes.  (A queue on wren's own eth0 would not
+ * show it: TCP small queues keep at most 256 KiB of a socket's data in the
+ * local qdisc.)  The segments fit the far route's MTU from the start: the
+ * router's frag-needed messages are rate-limited, and a lost one costs an
+ * RTO that ends slow start by itself.  The router does not coalesce (GRO
+ * off on peer0): netem would send a 64 KiB coalesced packet as one lump,
+ * and the far end would ACK a round's data once or twice, too few RTT
+ * samples for HyStart (it needs eight a round), with any sender.
+ */
+#define HS_RATE		"20mbit"
+#define HS_BYTES	(4 * WT_MIB)
+#define HS_MSS		900	/* segments that fit the FAR_MTU route */
+#define HS_MAX_CWND	200	/* 200 * 900 bytes: 72 ms of queue */
+
+TEST_F_TIMEOUT(edge, hystart_ends_slow_start_on_delay, 200)
+{
+	long long det0 = tcpext("TCPHystartDelayDetect");
+	long long cwnd0 = tcpext("TCPHystartDelayCwnd");
+	long long det, cwnd;
+	unsigned int max_rtt = 0;
+	struct wren_tcp_info ti;
+	struct flow s, r;
+
+	ASSERT_EQ(0, far_up());
+	ASSERT_EQ(0, wt_peer("ethtool -K peer0 gro off"));
+	ASSERT_EQ(0, wt_peer("tc qdisc replace dev pm0 root netem rate "
+			     HS_RATE " limit 100000"));
+	ASSERT_EQ(0, far_pair(7002, HS_MSS, &self->w, &self->l));
+	ASSERT_EQ(0, wren_info(self->w, &ti));
+	ASSERT_STREQ("cubic", ti.cong);
+	ASSERT_EQ(0, flow_start(&r, self->l, false, 0));
+	ASSERT_EQ(0, flow_start(&s, self->w, true, HS_BYTES));
+	while (!s.done) {
+		if (!wren_info(self->w, &ti) && ti.rtt > max_rtt)
+			max_rtt = ti.rtt;
+		usleep(10000);
+	}
+	flow_join(&s);
+	flow_join(&r);
+	EXPECT_EQ(0, s.err);
+	EXPECT_EQ(0, r.err);
+	EXPECT_EQ(HS_BYTES, r.bytes);
+	EXPECT_STREQ(s.hex, r.hex);
+
+	ASSERT_EQ(0, wren_info(self->w, &ti));
+	det = tcpext("TCPHystartDelayDetect") - det0;
+	cwnd = tcpext("TCPHystartDelayCwnd") - cwnd0;
+	TH_LOG("HyStart exits %lld at cwnd %lld; now cwnd %u ssthresh %u "
+	       "mss %u; largest srtt %u us; %u retransmitted", det, cwnd,
+	       ti.snd_cwnd, ti.snd_ssthresh, ti.snd_mss, max_rtt,
+	       ti.total_retrans);
+	EXPECT_EQ(1, det);
+	EXPECT_LE(16, cwnd);		/* HyStart waits for 16 segments */
+	EXPECT_GE(HS_MAX_CWND, cwnd);
+	EXPECT_EQ((unsigned int)cwnd, ti.snd_ssthresh);
+}
+
+/* ---- 11. poll and errno against Linux --------------------------------------------- */
 
 static int lin_up(void)
 {

@@ -21,7 +21,8 @@
  *  - wren as the sender: a flight nobody ACKs draws a tail loss probe (the
  *    last segment again) before any timeout (RFC 8985); a fast
  *    retransmission that is lost again is sent once more when data sent
- *    after it is SACKed, without a timeout.
+ *    after it is SACKed, without a timeout, for the first hole and for a
+ *    later one.
  */
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -663,6 +664,77 @@ TEST_F(wire, lost_retransmission)
 	}
 	EXPECT_EQ(2, again);
 	EXPECT_EQ(lost + 1, ws_snmp("TcpExt", "TCPLostRetransmit"));
+	EXPECT_EQ(0, wren_info(_metadata, self->c).retransmits);
+	w->nsack = 0;
+}
+
+/*
+ * Two holes in a flight, and both fast retransmissions lost as well: once
+ * data sent after them is SACKed, wren sends each hole again, the second
+ * as well as the first (RACK, RFC 8985 6.2), before any timeout.
+ */
+TEST_F(wire, lost_retransmissions_two_holes)
+{
+	long long lost = ws_snmp("TcpExt", "TCPLostRetransmit");
+	const uint32_t isn = 0x28000000;
+	struct wire *w = &self->w;
+	struct seg sa, segs[16], s;
+	uint32_t head, mid, top;
+	int n, i, again_head = 0, again_mid = 0;
+	double t_mid = 0;
+
+	open_to_wren(_metadata, self, PORT + 6, isn, &sa);
+	n = wren_sends(_metadata, self, 40 * WREN_SEG, segs, 16, 1000,
+		       seen_iw);
+	ASSERT_TRUE(seen_iw(segs, n));
+	head = segs[0].seq;
+	mid = head + 4 * WREN_SEG;
+	top = segs[n - 1].seq + segs[n - 1].len;
+	/* Segments 0 and 4 are "lost": SACK the rest. */
+	w->nsack = 2;
+	w->sack[0][0] = mid + WREN_SEG;
+	w->sack[0][1] = top;
+	w->sack[1][0] = head + WREN_SEG;
+	w->sack[1][1] = mid;
+	ASSERT_EQ(0, wire_send(w, w->snd_nxt, head, F_ACK, NULL, 0,
+			       O_TS_SACK));
+	/* Both retransmissions "lost" too; new data SACKed as it comes. */
+	for (i = 0; i < 96 && (again_head < 2 || again_mid < 2); i++) {
+		ASSERT_EQ(0, wire_recv(w, &s, 3000));
+		if (!s.len)
+			continue;
+		if (s.seq == head || s.seq == mid) {
+			if (s.seq == head) {
+				again_head++;
+			} else if (++again_mid == 1) {
+				t_mid = wt_now();
+			} else {
+				t_mid = wt_now() - t_mid;
+			}
+			TH_LOG("%s again (%d, %d) at %.3f",
+			       s.seq == head ? "the head" : "the second hole",
+			       again_head, again_mid, wt_now());
+			continue;
+		}
+		if (s.seq == top) {
+			top += s.len;
+			w->sack[0][1] = top;
+			ASSERT_EQ(0, wire_send(w, w->snd_nxt, head, F_ACK,
+					       NULL, 0, O_TS_SACK));
+		}
+	}
+	/*
+	 * The head is judged by sequence too (DupThresh segments SACKed
+	 * past it), so it may go more than twice meanwhile; the second hole
+	 * by time only, a reordering window after the data sent after it.
+	 */
+	EXPECT_LE(2, again_head);
+	EXPECT_EQ(2, again_mid);
+	TH_LOG("the second hole went again %.1f ms after its retransmission",
+	       t_mid * 1000);
+	EXPECT_GT(0.2, t_mid);		/* before the minimum RTO */
+	EXPECT_EQ(lost + again_head - 1 + again_mid - 1,
+		  ws_snmp("TcpExt", "TCPLostRetransmit"));
 	EXPECT_EQ(0, wren_info(_metadata, self->c).retransmits);
 	w->nsack = 0;
 }
