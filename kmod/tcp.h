@@ -316,6 +316,10 @@ struct wren_tcp_sock {
 	u32	ts_recent;	/* peer's latest TSval to echo */
 	u32	ts_recent_stamp;	/* seconds when it was saved */
 	u32	tsoffset;	/* random offset of our TSval clock */
+	u64	tcp_mstamp;	/* the clock (us) read once per event: at each
+				 * transmission, and by an ACK that acks data;
+				 * TSvals, send times, RTTs and CUBIC use it
+				 */
 
 	/* RTT and RTO (RFC 6298). */
 	u32	srtt_us;	/* smoothed RTT << 3, 0: no sample yet */
@@ -474,6 +478,12 @@ static inline u32 wren_tcp_clock_ms(void)
 static inline u64 wren_tcp_clock_us(void)
 {
 	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/* tcp_mstamp in milliseconds: our TSval clock (without the offset). */
+static inline u32 wren_tcp_mstamp_ms(const struct wren_tcp_sock *tp)
+{
+	return (u32)div_u64(tp->tcp_mstamp, USEC_PER_MSEC);
 }
 
 static inline bool wren_tcp_in_slow_start(const struct wren_tcp_sock *tp)

@@ -42,9 +42,10 @@ struct wren_cubic {
 #define HYSTART_DELAY_MIN_US	4000
 #define HYSTART_DELAY_MAX_US	16000
 
-static u32 wren_cubic_now_ms(void)
+/* Called from ACK processing, after the ACK refreshed tcp_mstamp. */
+static u32 wren_cubic_now_ms(const struct wren_tcp_sock *tp)
 {
-	return wren_tcp_clock_ms() ? : 1;
+	return wren_tcp_mstamp_ms(tp) ? : 1;
 }
 
 /* Integer cube root, Newton's method from an upper bound. */
@@ -83,7 +84,7 @@ static void wren_cubic_update(struct sock *sk, u32 acked)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	struct wren_cubic *ca = wren_tcp_ca(sk);
-	u32 cwnd = tp->snd_cwnd, now = wren_cubic_now_ms();
+	u32 cwnd = tp->snd_cwnd, now = wren_cubic_now_ms(tp);
 	u64 offs, delta;
 	u32 t, target, max_cnt;
 

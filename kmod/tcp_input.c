@@ -588,6 +588,8 @@ static u32 wren_tcp_clean_rtx_queue(struct sock *sk, u32 ack, long *rtt_us,
 	struct sk_buff *skb;
 	u32 acked = 0;
 
+	tp->tcp_mstamp = now;
+
 	*rtt_us = -1;
 	while ((skb = skb_peek(&sk->sk_write_queue)) && skb != tp->send_head) {
 		struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
@@ -679,7 +681,7 @@ static int wren_tcp_ack(struct sock *sk, struct sk_buff *skb,
 	 */
 	if (acked && tp->ts_ok && o->saw_ts && o->tsecr &&
 	    (rtt_us < 0 || any_retrans)) {
-		u32 d = wren_tcp_clock_ms() + tp->tsoffset - o->tsecr;
+		u32 d = wren_tcp_mstamp_ms(tp) + tp->tsoffset - o->tsecr;
 
 		if (d < 60 * 1000)
 			rtt_us = (long)d * 1000;

@@ -186,7 +186,7 @@ static void wren_tcp_write_syn_opts(struct wren_tcp_sock *tp, __be32 *p,
 			*p++ = htonl((WREN_TCPOPT_NOP << 24) |
 				     (WREN_TCPOPT_NOP << 16) |
 				     (WREN_TCPOPT_TS << 8) | 10);
-		*p++ = htonl(wren_tcp_clock_ms() + tp->tsoffset);
+		*p++ = htonl(wren_tcp_mstamp_ms(tp) + tp->tsoffset);
 		*p++ = htonl(synack ? tp->ts_recent : 0);
 	} else if (sack) {
 		*p++ = htonl((WREN_TCPOPT_NOP << 24) | (WREN_TCPOPT_NOP << 16) |
@@ -220,7 +220,7 @@ static void wren_tcp_write_est_opts(struct wren_tcp_sock *tp, __be32 *p,
 	if (tp->ts_ok) {
 		*p++ = htonl((WREN_TCPOPT_NOP << 24) | (WREN_TCPOPT_NOP << 16) |
 			     (WREN_TCPOPT_TS << 8) | 10);
-		*p++ = htonl(wren_tcp_clock_ms() + tp->tsoffset);
+		*p++ = htonl(wren_tcp_mstamp_ms(tp) + tp->tsoffset);
 		*p++ = htonl(tp->ts_recent);
 		len -= 12;
 	}
@@ -447,8 +447,9 @@ int wren_tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	u32 win;
 	int err;
 
+	tp->tcp_mstamp = wren_tcp_clock_us();
 	if (clone) {
-		tcb->tx_us = wren_tcp_clock_us();
+		tcb->tx_us = tp->tcp_mstamp;
 		/* The GSO fields live in the shared info a clone shares:
 		 * set them on the original only while no clone is out.
 		 */
@@ -649,14 +650,12 @@ u32 wren_tcp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	return old > tcb->pcount ? old - tcb->pcount : 0;
 }
 
-/* Bookkeeping for a newly sent skb. */
-static void wren_tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb,
-					 u64 now_us)
+/* Bookkeeping for a newly sent skb (its tx_us set by transmit_skb). */
+static void wren_tcp_event_new_data_sent(struct sock *sk, struct sk_buff *skb)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
 
-	tcb->tx_us = now_us;
 	tp->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
 			skb->next;
 	tp->snd_nxt = tcb->end_seq;
@@ -713,7 +712,6 @@ static u32 wren_tcp_burst(const struct wren_tcp_sock *tp, u32 quota)
 bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
-	u64 now_us = wren_tcp_clock_us();
 	bool sent = false, wnd_block = false;
 	struct sk_buff *skb;
 
@@ -767,7 +765,7 @@ bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
 		tcb->pcount = wren_tcp_segs(skb->len, mss);
 		if (wren_tcp_transmit_skb(sk, skb, true))
 			break;
-		wren_tcp_event_new_data_sent(sk, skb, now_us);
+		wren_tcp_event_new_data_sent(sk, skb);
 		sent = true;
 	}
 
@@ -1012,7 +1010,7 @@ static int wren_tcp_send_syn_flags(struct sock *sk, u8 flags)
 	WRITE_ONCE(tp->write_seq, tp->iss);
 	wren_tcp_queue_skb(sk, skb);
 	wren_tcp_transmit_skb(sk, skb, true);
-	wren_tcp_event_new_data_sent(sk, skb, wren_tcp_clock_us());
+	wren_tcp_event_new_data_sent(sk, skb);
 	wren_tcp_reset_rtx_timer(sk, WREN_TCP_TIMER_RTO, tp->rto);
 	return 0;
 }
