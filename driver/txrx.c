@@ -10,44 +10,10 @@
 #include <linux/if_vlan.h>
 #include <net/checksum.h>
 #include <net/ip6_checksum.h>
-#include <linux/version.h>
-#if KERNEL_VERSION(6, 6, 0) <= LINUX_VERSION_CODE
-#include <net/page_pool/helpers.h>
-#else
-#include <net/page_pool.h>
-#endif
 
 #include "wren_e1000.h"
 
-#ifndef PP_FLAG_PAGE_FRAG
-#define PP_FLAG_PAGE_FRAG	0	/* 6.7 and later: frags always allowed */
-#endif
-
 /* ---- ring memory ---- */
-
-/*
- * The receive buffers' pages come from a page_pool: mapped for DMA once and
- * recycled when the stack frees them, so that a buffer is not allocated,
- * zeroed (Debian kernels zero every allocation: init_on_alloc) and mapped
- * again for every frame.  Room for twice the ring in the recycling queue:
- * frames a socket has not read yet hold pages too.
- */
-static struct page_pool *we_rx_pool_create(struct we_adapter *a,
-					   unsigned int count)
-{
-	struct page_pool_params pp = {
-		.flags = PP_FLAG_DMA_MAP | PP_FLAG_DMA_SYNC_DEV |
-			 PP_FLAG_PAGE_FRAG,
-		.order = WE_RX_PAGE_ORDER,
-		.pool_size = 2 * count,
-		.nid = NUMA_NO_NODE,
-		.dev = &a->pdev->dev,
-		.dma_dir = DMA_FROM_DEVICE,
-		.max_len = PAGE_SIZE << WE_RX_PAGE_ORDER,
-	};
-
-	return page_pool_create(&pp);
-}
 
 int we_ring_alloc(struct we_adapter *a, struct we_ring *r, unsigned int count,
 		  bool tx)
@@ -67,30 +33,18 @@ int we_ring_alloc(struct we_adapter *a, struct we_ring *r, unsigned int count,
 		return -ENOMEM;
 	}
 	r->count = count;
-	if (tx) {
+	if (tx)
 		r->tx_buf = bufs;
-		return 0;
-	}
-	r->rx_buf = bufs;
-	r->pp = we_rx_pool_create(a, count);
-	if (IS_ERR(r->pp)) {
-		int err = PTR_ERR(r->pp);
-
-		r->pp = NULL;
-		we_ring_free(a, r);
-		return err;
-	}
+	else
+		r->rx_buf = bufs;
 	return 0;
 }
 
 /* Free a ring's memory.  The ring must be empty (clean_all) and the device
- * must no longer point at it (quiesced).  Pool pages still held by the
- * stack return to the page allocator when it frees them.
+ * must no longer point at it (quiesced).
  */
 void we_ring_free(struct we_adapter *a, struct we_ring *r)
 {
-	if (r->pp)
-		page_pool_destroy(r->pp);
 	if (r->desc)
 		dma_free_coherent(&a->pdev->dev, r->size, r->desc, r->dma);
 	kvfree(r->tx_buf);	/* same pointer as rx_buf */
@@ -558,45 +512,26 @@ void we_rx_configure(struct we_adapter *a)
 	we_wr32(a, WE_RXCSUM, 0);
 }
 
-static bool we_rx_buf_alloc(struct we_ring *r, struct we_rx_buf *b,
+static bool we_rx_buf_alloc(struct we_adapter *a, struct we_rx_buf *b,
 			    bool napi)
 {
-	unsigned int offset;
-	struct page *page;
+	struct device *dev = &a->pdev->dev;
+	void *data;
+	dma_addr_t dma;
 
-	page = page_pool_alloc_frag(r->pp, &offset, WE_RX_TRUESIZE,
-				    (napi ? GFP_ATOMIC : GFP_KERNEL) |
-				    __GFP_NOWARN);
-	if (unlikely(!page))
+	data = napi ? napi_alloc_frag(WE_RX_TRUESIZE) :
+		      netdev_alloc_frag(WE_RX_TRUESIZE);
+	if (unlikely(!data))
 		return false;
-	b->data = page_address(page) + offset;
-	b->dma = page_pool_get_dma_addr(page) + offset + WE_RX_HEADROOM;
+	dma = dma_map_single(dev, data + WE_RX_HEADROOM, WE_RX_BUFSZ,
+			     DMA_FROM_DEVICE);
+	if (unlikely(dma_mapping_error(dev, dma))) {
+		skb_free_frag(data);
+		return false;
+	}
+	b->data = data;
+	b->dma = dma;
 	return true;
-}
-
-/*
- * Hand the first @len bytes of a buffer to the CPU, or back to the device;
- * the pool mapped its whole page.
- */
-static void we_rx_sync(struct we_adapter *a, struct we_rx_buf *b,
-		       unsigned int len, bool for_cpu)
-{
-	dma_addr_t base = page_pool_get_dma_addr(virt_to_head_page(b->data));
-
-	if (for_cpu)
-		dma_sync_single_range_for_cpu(&a->pdev->dev, base,
-					      b->dma - base, len,
-					      DMA_FROM_DEVICE);
-	else
-		dma_sync_single_range_for_device(&a->pdev->dev, base,
-						 b->dma - base, len,
-						 DMA_FROM_DEVICE);
-}
-
-/* Give a buffer's frag back to its pool. */
-static void we_rx_buf_put(struct we_ring *r, void *data, bool napi)
-{
-	page_pool_put_full_page(r->pp, virt_to_head_page(data), napi);
 }
 
 /*
@@ -628,7 +563,7 @@ void we_rx_refill(struct we_adapter *a, bool napi, bool final)
 		struct we_rx_buf *b = &r->rx_buf[ntu];
 		struct we_rx_desc *d = (struct we_rx_desc *)r->desc + ntu;
 
-		if (!b->data && !we_rx_buf_alloc(r, b, napi)) {
+		if (!b->data && !we_rx_buf_alloc(a, b, napi)) {
 			atomic_long_inc(&a->rx_alloc_failed);
 			break;
 		}
@@ -666,7 +601,9 @@ void we_rx_clean_all(struct we_adapter *a)
 
 		if (!b->data)
 			continue;
-		we_rx_buf_put(r, b->data, false);
+		dma_unmap_single(&a->pdev->dev, b->dma, WE_RX_BUFSZ,
+				 DMA_FROM_DEVICE);
+		skb_free_frag(b->data);
 		b->data = NULL;
 	}
 	r->next_to_use = 0;
@@ -677,28 +614,25 @@ void we_rx_clean_all(struct we_adapter *a)
 static struct sk_buff *we_rx_copy(struct we_adapter *a, struct we_rx_buf *b,
 				  unsigned int len)
 {
+	struct device *dev = &a->pdev->dev;
 	struct sk_buff *skb;
 
 	skb = napi_alloc_skb(&a->napi, len);
 	if (unlikely(!skb))
 		return NULL;
-	we_rx_sync(a, b, len, true);
+	dma_sync_single_for_cpu(dev, b->dma, len, DMA_FROM_DEVICE);
 	skb_put_data(skb, b->data + WE_RX_HEADROOM, len);
-	we_rx_sync(a, b, len, false);
+	dma_sync_single_for_device(dev, b->dma, len, DMA_FROM_DEVICE);
 	atomic_long_inc(&a->rx_copybreak);
 	return skb;
 }
 
-/*
- * Take the buffer off the ring; its memory goes to the stack, and back to
- * the pool when the stack frees it (the skb is marked for recycling).
- */
-static void *we_rx_take(struct we_adapter *a, struct we_rx_buf *b,
-			unsigned int len)
+/* Take the buffer off the ring; its memory goes to the stack. */
+static void *we_rx_take(struct we_adapter *a, struct we_rx_buf *b)
 {
 	void *data = b->data;
 
-	we_rx_sync(a, b, len, true);
+	dma_unmap_single(&a->pdev->dev, b->dma, WE_RX_BUFSZ, DMA_FROM_DEVICE);
 	b->data = NULL;
 	return data;
 }
@@ -706,7 +640,8 @@ static void *we_rx_take(struct we_adapter *a, struct we_rx_buf *b,
 static void we_rx_drop_buf(struct we_adapter *a, struct we_rx_buf *b)
 {
 	/* Keep the buffer on the ring for reuse. */
-	we_rx_sync(a, b, WE_RX_BUFSZ, false);
+	dma_sync_single_for_device(&a->pdev->dev, b->dma, WE_RX_BUFSZ,
+				   DMA_FROM_DEVICE);
 }
 
 static int we_rx_clean(struct we_adapter *a, int budget)
@@ -757,15 +692,14 @@ static int we_rx_clean(struct we_adapter *a, int budget)
 			if ((status & WE_RXD_STAT_EOP) && len <= a->copybreak) {
 				skb = we_rx_copy(a, b, len);
 			} else {
-				void *data = we_rx_take(a, b, len);
+				void *data = we_rx_take(a, b);
 
 				skb = napi_build_skb(data, WE_RX_TRUESIZE);
 				if (likely(skb)) {
-					skb_mark_for_recycle(skb);
 					skb_reserve(skb, WE_RX_HEADROOM);
 					__skb_put(skb, len);
 				} else {
-					we_rx_buf_put(r, data, true);
+					skb_free_frag(data);
 				}
 			}
 			if (unlikely(!skb)) {
@@ -788,7 +722,7 @@ static int we_rx_clean(struct we_adapter *a, int budget)
 				atomic_long_inc(&a->rx_dropped);
 				continue;
 			}
-			data = we_rx_take(a, b, len);
+			data = we_rx_take(a, b);
 			page = virt_to_head_page(data);
 			skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page,
 					(u8 *)data + WE_RX_HEADROOM -

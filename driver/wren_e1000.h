@@ -24,11 +24,7 @@
 #define WE_RING_DEFAULT		256
 #define WE_RING_ALIGN		8
 
-/*
- * Receive buffers: 2048 bytes of device buffer in a build_skb()-able frag of
- * a page_pool page (three to an order-1 page).
- */
-#define WE_RX_PAGE_ORDER	1
+/* Receive buffers: 2048 bytes of device buffer in a build_skb()-able frag. */
 #define WE_RX_BUFSZ		2048
 #define WE_RX_HEADROOM		(NET_SKB_PAD + NET_IP_ALIGN)
 #define WE_RX_TRUESIZE		(SKB_DATA_ALIGN(WE_RX_HEADROOM + WE_RX_BUFSZ) + \
@@ -95,7 +91,7 @@ struct we_tx_buf {
 };
 
 struct we_rx_buf {
-	void *data;		/* start of the pool frag; NULL if empty */
+	void *data;		/* start of the page frag; NULL if empty */
 	dma_addr_t dma;		/* of data + WE_RX_HEADROOM, WE_RX_BUFSZ bytes */
 };
 
@@ -120,8 +116,6 @@ struct we_ring {
 	/* Receive: a frame spanning descriptors, built across polls. */
 	struct sk_buff *rx_skb;
 	bool rx_discard;	/* dropping the rest of a frame up to EOP */
-	/* Receive: the pages of the buffers, DMA-mapped once and recycled. */
-	struct page_pool *pp;
 };
 
 /* Checksum-offload context last given to the device (TX queue lock). */
