@@ -382,6 +382,20 @@ static bool wren_tcp_rtx_lost(const struct wren_tcp_sock *tp,
 	       wren_after(tp->highest_sack, tcb->rtx_nxt + 3 * tp->mss_cache);
 }
 
+/* A sent skb is lost (again): no longer in flight as a retransmission. */
+static void wren_tcp_skb_mark_lost(struct wren_tcp_sock *tp,
+				   struct wren_tcp_cb *tcb)
+{
+	if (tcb->sacked & WREN_TCPCB_RETRANS) {
+		tcb->sacked &= ~WREN_TCPCB_RETRANS;
+		tp->retrans_out -= tcb->pcount;
+	}
+	if (!(tcb->sacked & WREN_TCPCB_LOST)) {
+		tcb->sacked |= WREN_TCPCB_LOST;
+		tp->lost_out += tcb->pcount;
+	}
+}
+
 /*
  * RFC 6675 IsLost(): a segment with DupThresh (3) SACKed segments above it
  * is lost.  Walks from the head while enough SACKed segments remain above.
@@ -404,17 +418,10 @@ static void wren_tcp_mark_lost(struct sock *sk)
 		if (tcb->sacked & WREN_TCPCB_RETRANS) {
 			if (!wren_tcp_rtx_lost(tp, tcb))
 				continue;
-			tcb->sacked &= ~WREN_TCPCB_RETRANS;
-			tp->retrans_out -= tcb->pcount;
 			WREN_ADD(tp->tbl->wn, TcpExt, TCPLostRetransmit,
 				 tcb->pcount);
-			if (tcb->sacked & WREN_TCPCB_LOST)
-				continue;
-		} else if (tcb->sacked & WREN_TCPCB_LOST) {
-			continue;
 		}
-		tcb->sacked |= WREN_TCPCB_LOST;
-		tp->lost_out += tcb->pcount;
+		wren_tcp_skb_mark_lost(tp, tcb);
 	}
 }
 
@@ -1649,14 +1656,7 @@ static void wren_tcp_mtu_retransmit(struct sock *sk)
 		    (tcb->pcount == 1 &&
 		     tcb->end_seq - tcb->seq <= tp->mss_cache))
 			continue;
-		if (tcb->sacked & WREN_TCPCB_RETRANS) {
-			tcb->sacked &= ~WREN_TCPCB_RETRANS;
-			tp->retrans_out -= tcb->pcount;
-		}
-		if (!(tcb->sacked & WREN_TCPCB_LOST)) {
-			tcb->sacked |= WREN_TCPCB_LOST;
-			tp->lost_out += tcb->pcount;
-		}
+		wren_tcp_skb_mark_lost(tp, tcb);
 	}
 	if (!tp->lost_out)
 		return;

@@ -619,6 +619,20 @@ TEST_F(wire, tail_loss_probe)
 }
 
 /*
+ * New data at *@top (segment @s): the first SACK block grows over it and
+ * an ACK still at @ack reports it.  Anything else is left unanswered.
+ */
+static int sack_new_data(struct wire *w, const struct seg *s, uint32_t *top,
+			 uint32_t ack)
+{
+	if (s->seq != *top)
+		return 0;
+	*top += s->len;
+	w->sack[0][1] = *top;
+	return wire_send(w, w->snd_nxt, ack, F_ACK, NULL, 0, O_TS_SACK);
+}
+
+/*
  * The first segment of a flight is lost, and so is its fast
  * retransmission: once data sent after the retransmission is SACKed, wren
  * sends it again, before any timeout.
@@ -655,12 +669,7 @@ TEST_F(wire, lost_retransmission)
 			TH_LOG("the head again (%d) at %.3f", again, wt_now());
 			continue;
 		}
-		if (s.seq == top) {
-			top += s.len;
-			w->sack[0][1] = top;
-			ASSERT_EQ(0, wire_send(w, w->snd_nxt, head, F_ACK,
-					       NULL, 0, O_TS_SACK));
-		}
+		ASSERT_EQ(0, sack_new_data(w, &s, &top, head));
 	}
 	EXPECT_EQ(2, again);
 	EXPECT_EQ(lost + 1, ws_snmp("TcpExt", "TCPLostRetransmit"));
@@ -716,12 +725,7 @@ TEST_F(wire, lost_retransmissions_two_holes)
 			       again_head, again_mid, wt_now());
 			continue;
 		}
-		if (s.seq == top) {
-			top += s.len;
-			w->sack[0][1] = top;
-			ASSERT_EQ(0, wire_send(w, w->snd_nxt, head, F_ACK,
-					       NULL, 0, O_TS_SACK));
-		}
+		ASSERT_EQ(0, sack_new_data(w, &s, &top, head));
 	}
 	/*
 	 * The head is judged by sequence too (DupThresh segments SACKed
