@@ -27,12 +27,14 @@
 /*
  * proto_ops.accept took (flags, kern) until 6.10, then a struct
  * proto_accept_arg.  Define the function with WREN_ACCEPT_ARGS as its
- * parameter list and read the O_ flags with WREN_ACCEPT_FLAGS.
+ * parameter list and read the O_ flags with WREN_ACCEPT_FLAGS; declare it
+ * under #ifdef WREN_HAVE_ACCEPT_ARG (a prototype needs named types).
  */
 #include <linux/version.h>
 #if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
 #define WREN_ACCEPT_ARGS	struct socket *sock, struct socket *newsock, \
 				struct proto_accept_arg *arg
+#define WREN_HAVE_ACCEPT_ARG
 #define WREN_ACCEPT_FLAGS	(arg->flags)
 #else
 #define WREN_ACCEPT_ARGS	struct socket *sock, struct socket *newsock, \

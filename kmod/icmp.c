@@ -2,9 +2,11 @@
 /*
  * wren: ICMP (RFC 792, RFC 1122 3.2.2).
  *
- * Echo requests are answered; echo replies go to the ping sockets.  Errors
- * received are checked (checksum, enough of the offending datagram) and
- * handed to the transport that sent that datagram.  Errors we generate are
+ * Echo requests are answered; echo replies go to the echo taker that
+ * registered (ping.c).  Errors received are checked (checksum, enough of
+ * the offending datagram) and handed to the error handler registered for
+ * that datagram's protocol (protocol.c); the errno a transport reports
+ * for an error comes from the table here.  Errors we generate are
  * rate-limited by one token bucket per namespace and never sent about ICMP
  * errors, non-first fragments, broadcasts, multicasts or odd sources.
  *
@@ -189,28 +191,24 @@ void wren_icmp_send(struct sk_buff *in_skb, u8 type, u8 code, __be32 info)
 
 /* ---- errors about our datagrams ---------------------------------------------------- */
 
-/* skb->data at our datagram's IP header, header + 8 bytes pulled. */
+/*
+ * skb->data at our datagram's IP header, header + 8 bytes pulled: to the
+ * handler registered for its protocol.  The local-error path comes here
+ * from ARP's timer as well as from softirq, so RCU is taken here.
+ */
 static void wren_icmp_dispatch_err(struct net *net, struct sk_buff *skb,
 				   u8 type, u8 code, u32 info)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
-	u8 inner_type;
+	const struct wren_protocol *ipprot;
 
 	skb_reset_network_header(skb);
 	skb_set_transport_header(skb, iph->ihl * 4);
-	switch (iph->protocol) {
-	case IPPROTO_UDP:
-		wren_udp_err(net, skb, type, code, info);
-		break;
-	case IPPROTO_ICMP:
-		inner_type = skb->data[iph->ihl * 4];
-		if (inner_type == ICMP_ECHO)
-			wren_ping_err(net, skb, type, code, info);
-		break;
-	case IPPROTO_TCP:
-		wren_tcp_err(net, skb, type, code, info);
-		break;
-	}
+	rcu_read_lock();
+	ipprot = wren_protocol_rcu(iph->protocol);
+	if (ipprot && ipprot->err_handler)
+		ipprot->err_handler(net, skb, type, code, info);
+	rcu_read_unlock();
 }
 
 static bool wren_icmp_pull_inner(struct sk_buff *skb, unsigned int at)
@@ -289,6 +287,55 @@ static void wren_icmp_echo(struct wren_net *wn, struct sk_buff *skb)
 	wren_ip_output(wn->net, r, &fl);
 }
 
+/* ---- the echo taker (ping sockets) ----------------------------------------------- */
+
+static const struct wren_protocol __rcu *wren_icmp_echo_taker __read_mostly;
+
+int wren_icmp_add_echo(const struct wren_protocol *prot)
+{
+	const struct wren_protocol *old;
+
+	old = cmpxchg((const struct wren_protocol **)&wren_icmp_echo_taker,
+		      NULL, prot);
+	return old ? -EEXIST : 0;
+}
+
+void wren_icmp_del_echo(const struct wren_protocol *prot)
+{
+	cmpxchg((const struct wren_protocol **)&wren_icmp_echo_taker, prot,
+		NULL);
+	synchronize_net();
+}
+
+/* RCU held.  Consumes skb. */
+static void wren_icmp_echo_reply(struct wren_net *wn, struct sk_buff *skb)
+{
+	const struct wren_protocol *taker = rcu_dereference(wren_icmp_echo_taker);
+
+	if (taker)
+		taker->handler(skb);
+	else
+		wren_drop(wn, skb, WREN_DROP_ICMP_UNHANDLED);
+}
+
+/*
+ * IPPROTO_ICMP's error handler: an error about an ICMP message we sent.
+ * Only echo requests have an owner (a ping socket); errors are never sent
+ * about errors, and our echo replies have no socket to tell.
+ */
+static void wren_icmp_err(struct net *net, struct sk_buff *skb, u8 type,
+			  u8 code, u32 info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	const struct wren_protocol *taker;
+
+	if (skb->data[iph->ihl * 4] != ICMP_ECHO)
+		return;
+	taker = rcu_dereference(wren_icmp_echo_taker);
+	if (taker && taker->err_handler)
+		taker->err_handler(net, skb, type, code, info);
+}
+
 /* ---- input ------------------------------------------------------------------------- */
 
 static void wren_icmp_count_in(struct wren_net *wn, u8 type)
@@ -314,7 +361,7 @@ static void wren_icmp_count_in(struct wren_net *wn, u8 type)
 }
 
 /* skb->data at the ICMP header; RCU held (rx path or loopback). */
-void wren_icmp_rcv(struct sk_buff *skb)
+static void wren_icmp_rcv(struct sk_buff *skb)
 {
 	struct wren_net *wn = wren_net(dev_net(skb->dev));
 	u8 type;
@@ -338,7 +385,7 @@ void wren_icmp_rcv(struct sk_buff *skb)
 		wren_icmp_echo(wn, skb);
 		break;
 	case ICMP_ECHOREPLY:
-		wren_ping_rcv(skb);
+		wren_icmp_echo_reply(wn, skb);
 		break;
 	case ICMP_DEST_UNREACH:
 	case ICMP_TIME_EXCEEDED:
@@ -348,6 +395,55 @@ void wren_icmp_rcv(struct sk_buff *skb)
 	default:
 		wren_drop(wn, skb, WREN_DROP_ICMP_UNHANDLED);
 		break;
+	}
+}
+
+const struct wren_protocol wren_icmp_protocol = {
+	.handler	= wren_icmp_rcv,
+	.err_handler	= wren_icmp_err,
+};
+
+/* ---- ICMP errors as errno values, for the transports ----------------------------- */
+
+/* ICMP_DEST_UNREACH codes: errno, and whether a connected socket hears it. */
+static const struct {
+	u8 err;
+	bool hard;
+} wren_unreach_err[] = {
+	[ICMP_NET_UNREACH]	= { ENETUNREACH,  true },
+	[ICMP_HOST_UNREACH]	= { EHOSTUNREACH, true },
+	[ICMP_PROT_UNREACH]	= { ENOPROTOOPT,  true },
+	[ICMP_PORT_UNREACH]	= { ECONNREFUSED, true },
+	[ICMP_FRAG_NEEDED]	= { EMSGSIZE,     false },
+	[ICMP_SR_FAILED]	= { EOPNOTSUPP,   false },
+	[ICMP_NET_UNKNOWN]	= { ENETUNREACH,  true },
+	[ICMP_HOST_UNKNOWN]	= { EHOSTDOWN,    true },
+	[ICMP_HOST_ISOLATED]	= { ENONET,       true },
+	[ICMP_NET_ANO]		= { ENETUNREACH,  true },
+	[ICMP_HOST_ANO]		= { EHOSTUNREACH, true },
+	[ICMP_NET_UNR_TOS]	= { ENETUNREACH,  false },
+	[ICMP_HOST_UNR_TOS]	= { EHOSTUNREACH, false },
+	[ICMP_PKT_FILTERED]	= { EHOSTUNREACH, true },
+	[ICMP_PREC_VIOLATION]	= { EHOSTUNREACH, true },
+	[ICMP_PREC_CUTOFF]	= { EHOSTUNREACH, true },
+};
+
+bool wren_icmp_err_convert(u8 type, u8 code, int *err)
+{
+	switch (type) {
+	case ICMP_DEST_UNREACH:
+		if (code >= ARRAY_SIZE(wren_unreach_err))
+			return false;
+		*err = wren_unreach_err[code].err;
+		return wren_unreach_err[code].hard;
+	case ICMP_PARAMETERPROB:
+		*err = EPROTO;
+		return true;
+	case ICMP_TIME_EXCEEDED:
+		*err = EHOSTUNREACH;
+		return false;
+	default:
+		return false;
 	}
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * wren: declarations private to the network layer (link, addr, route, arp,
- * ip_*, icmp, netlink, proc).  Transports use wren.h and netns.h only.
+ * ip_*, icmp, protocol, netlink, proc).  Transports use wren.h and netns.h
+ * only.
  */
 #ifndef _WREN_IP_H
 #define _WREN_IP_H
@@ -17,7 +18,7 @@ static inline __be32 wren_plen_mask(unsigned int plen)
 	return plen ? htonl(~0U << (32 - plen)) : 0;
 }
 
-/* ---- link.c ---------------------------------------------------------------- */
+/* ---- link.c -------------------------------------------------------------- */
 /* The attached interface of dev, or NULL.  Caller holds RTNL. */
 struct wren_iface *wren_iface_get(struct net_device *dev);
 int wren_link_attach(struct wren_net *wn, struct net_device *dev,
@@ -25,7 +26,7 @@ int wren_link_attach(struct wren_net *wn, struct net_device *dev,
 void wren_link_detach(struct wren_iface *ifc);
 void wren_link_stats_drop(struct wren_iface *ifc, bool rx);
 
-/* ---- addr.c ---------------------------------------------------------------- */
+/* ---- addr.c -------------------------------------------------------------- */
 /* Under RTNL. */
 int wren_addr_add(struct wren_iface *ifc, __be32 addr, u8 plen,
 		  struct netlink_ext_ack *extack);
@@ -38,7 +39,7 @@ bool wren_addr_on_iface(struct wren_iface *ifc, __be32 addr);
 /* Announce every address of ifc (link came up).  RTNL. */
 void wren_addr_announce_all(struct wren_iface *ifc);
 
-/* ---- route.c --------------------------------------------------------------- */
+/* ---- route.c ------------------------------------------------------------- */
 enum wren_local_kind {
 	WREN_LOCAL_ADDR,	/* one of our addresses */
 	WREN_LOCAL_BCAST,	/* the directed broadcast of one of our subnets */
@@ -76,7 +77,7 @@ int wren_route_walk(struct wren_net *wn, int idx,
 		    int (*fn)(const struct wren_route_info *, void *),
 		    void *arg);
 
-/* ---- arp.c ----------------------------------------------------------------- */
+/* ---- arp.c --------------------------------------------------------------- */
 struct wren_arp_info {
 	__be32			ip;
 	u8			mac[ETH_ALEN];
@@ -97,7 +98,7 @@ void wren_arp_flush(struct wren_net *wn, struct wren_iface *ifc, bool all);
 int wren_arp_walk(struct wren_net *wn, int idx,
 		  int (*fn)(const struct wren_arp_info *, void *), void *arg);
 
-/* ---- ip_input.c ------------------------------------------------------------ */
+/* ---- ip_input.c ---------------------------------------------------------- */
 /* Packets we sent to one of our own addresses (ip_output.c). */
 void wren_loop_xmit(struct wren_net *wn, struct wren_iface *ifc,
 		    struct sk_buff *skb);
@@ -105,8 +106,18 @@ void wren_loop_flush_dev(struct wren_net *wn, struct net_device *dev);
 void wren_loop_net_init(struct wren_net *wn);
 void wren_loop_net_exit(struct wren_net *wn);
 
-/* ---- icmp.c ---------------------------------------------------------------- */
-void wren_icmp_rcv(struct sk_buff *skb);
+/* ---- protocol.c ---------------------------------------------------------- */
+/* One slot per IP protocol number: a u8 always indexes it. */
+#define WREN_IP_PROTOS	256
+extern const struct wren_protocol __rcu *wren_protos[WREN_IP_PROTOS];
+
+/* The handlers registered for protocol, or NULL.  RCU held. */
+static inline const struct wren_protocol *wren_protocol_rcu(u8 protocol)
+{
+	return rcu_dereference(wren_protos[protocol]);
+}
+
+/* ---- icmp.c -------------------------------------------------------------- */
 /* wren_icmp_send() for a packet whose skb->dev may no longer be valid. */
 void __wren_icmp_send(struct wren_net *wn, struct sk_buff *in_skb, u8 type,
 		      u8 code, __be32 info);

@@ -11,6 +11,7 @@
  * per-namespace queue drained by a work item (the "loopback" below), so
  * that a sender never re-enters the receive path with its own locks held.
  */
+#include <linux/indirect_call_wrapper.h>
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <net/icmp.h>
@@ -136,30 +137,28 @@ static void wren_ip_unknown_proto(struct wren_net *wn, struct sk_buff *skb)
 	wren_drop(wn, skb, WREN_DROP_IP_UNKNOWN_PROTO);
 }
 
+/*
+ * To the transport registered for the protocol (protocol.c).  RCU held:
+ * the rx handler or the loopback worker.  TCP and UDP, nearly every
+ * datagram, are named as INDIRECT_CALL hints, as Linux's
+ * ip_protocol_deliver_rcu() does: with retpolines (Debian's kernels) an
+ * indirect call costs a thunk per packet, the compare does not.
+ */
 void wren_ip_local_deliver(struct sk_buff *skb)
 {
 	struct wren_net *wn = wren_net(dev_net(skb->dev));
 	const struct iphdr *iph = ip_hdr(skb);
+	const struct wren_protocol *ipprot;
 
 	__skb_pull(skb, iph->ihl * 4);
 	skb_reset_transport_header(skb);
-	switch (iph->protocol) {
-	case IPPROTO_UDP:
-		WREN_INC(wn, Ip, InDelivers);
-		wren_udp_rcv(skb);
-		break;
-	case IPPROTO_ICMP:
-		WREN_INC(wn, Ip, InDelivers);
-		wren_icmp_rcv(skb);
-		break;
-	case IPPROTO_TCP:
-		WREN_INC(wn, Ip, InDelivers);
-		wren_tcp_rcv(skb);
-		break;
-	default:
+	ipprot = wren_protocol_rcu(iph->protocol);
+	if (!ipprot) {
 		wren_ip_unknown_proto(wn, skb);
-		break;
+		return;
 	}
+	WREN_INC(wn, Ip, InDelivers);
+	INDIRECT_CALL_2(ipprot->handler, wren_tcp_rcv, wren_udp_rcv, skb);
 }
 
 /* ---- loopback: datagrams to our own addresses ------------------------------ */

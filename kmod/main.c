@@ -2,6 +2,9 @@
 /*
  * wren: module entry and per-namespace setup.
  *
+ * At load, the transports are registered with IP (protocol.c) and ICMP
+ * before anything can deliver to them; the family (af_wren.c) comes last,
+ * once there is a stack under its sockets.
  * Every network namespace gets a struct wren_net (net_generic storage).
  * Its subsystems are set up in layer order, bottom first, and torn down in
  * the reverse order; the transports come last so they find /proc/net/wren
@@ -97,6 +100,47 @@ static struct pernet_operations wren_net_ops = {
 	.size	= sizeof(struct wren_net),
 };
 
+/*
+ * Who takes what IP delivers (protocol.c): registered before the first
+ * device can be attached, removed after the last namespace is gone (its
+ * loopback queue drains through these).
+ */
+static const struct {
+	u8				num;
+	const struct wren_protocol	*prot;
+} wren_ip_protocols[] = {
+	{ IPPROTO_ICMP,	&wren_icmp_protocol },
+	{ IPPROTO_UDP,	&wren_udp_protocol },
+	{ IPPROTO_TCP,	&wren_tcp_protocol },
+};
+
+static void wren_protocols_del(unsigned int n)
+{
+	while (n-- > 0)
+		wren_del_protocol(wren_ip_protocols[n].prot,
+				  wren_ip_protocols[n].num);
+	wren_icmp_del_echo(&wren_ping_protocol);
+}
+
+static int wren_protocols_add(void)
+{
+	unsigned int i;
+	int err;
+
+	err = wren_icmp_add_echo(&wren_ping_protocol);
+	if (err)
+		return err;
+	for (i = 0; i < ARRAY_SIZE(wren_ip_protocols); i++) {
+		err = wren_add_protocol(wren_ip_protocols[i].prot,
+					wren_ip_protocols[i].num);
+		if (err) {
+			wren_protocols_del(i);
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int __init wren_init(void)
 {
 	int err;
@@ -104,9 +148,12 @@ static int __init wren_init(void)
 	err = wren_tcp_init();
 	if (err)
 		return err;
-	err = register_pernet_subsys(&wren_net_ops);
+	err = wren_protocols_add();
 	if (err)
 		goto out_tcp;
+	err = register_pernet_subsys(&wren_net_ops);
+	if (err)
+		goto out_protocols;
 	err = wren_link_init();
 	if (err)
 		goto out_pernet;
@@ -126,6 +173,8 @@ out_link:
 out_pernet:
 	unregister_pernet_subsys(&wren_net_ops);
 	rcu_barrier();
+out_protocols:
+	wren_protocols_del(ARRAY_SIZE(wren_ip_protocols));
 out_tcp:
 	wren_tcp_exit();
 	return err;
@@ -137,6 +186,7 @@ static void __exit wren_exit(void)
 	wren_netlink_exit();
 	wren_link_exit();
 	unregister_pernet_subsys(&wren_net_ops);
+	wren_protocols_del(ARRAY_SIZE(wren_ip_protocols));
 	wren_tcp_exit();
 	/* kfree_rcu()/call_rcu() callbacks of ours must finish first. */
 	rcu_barrier();

@@ -194,6 +194,7 @@ struct wren_net;
 #define WREN_ICMP_OUT(wn, type) \
 	this_cpu_inc((wn)->mib.pcpu->icmp_out[(u8)(type)])
 
+/* ---- mib.c: counters, drop reasons, their names -------------------------- */
 /* Count a drop under reason and free skb (which may be NULL). */
 void wren_drop(struct wren_net *wn, struct sk_buff *skb,
 	       enum wren_drop_reason reason);

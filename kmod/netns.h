@@ -104,7 +104,7 @@ struct wren_iface {
 	struct rcu_head			rcu;
 };
 
-/* ---- link.c: the LAN driver boundary ------------------------------------ */
+/* ---- link.c: the LAN driver boundary ------------------------------------- */
 /* The attached interface for ifindex in net, or NULL.  Caller holds RCU. */
 struct wren_iface *wren_iface_by_index_rcu(struct net *net, int ifindex);
 /*
@@ -155,19 +155,33 @@ int wren_ip_fragment(struct wren_net *wn, struct sk_buff *skb, u32 mtu,
 		     int (*out)(struct wren_iface *, struct sk_buff *, __be32),
 		     struct wren_iface *ifc, __be32 nexthop);
 
-/* ---- subsystem lifetimes, called from main.c ------------------------------ */
+/* ---- link.c: lifetimes (main.c calls these) ------------------------------ */
 int wren_link_init(void);	/* netdevice notifier */
 void wren_link_exit(void);	/* detach everything */
 int wren_link_net_init(struct wren_net *wn);
 void wren_link_net_exit(struct wren_net *wn);	/* under RTNL: detach all */
+
+/* ---- route.c: lifetimes, connected routes -------------------------------- */
 int wren_route_net_init(struct wren_net *wn);
 void wren_route_net_exit(struct wren_net *wn);
+/* Keep connected routes in step with interface addresses. */
+int wren_route_add_connected(struct wren_iface *ifc, __be32 addr, u8 plen);
+void wren_route_del_connected(struct wren_iface *ifc, __be32 addr, u8 plen);
+void wren_route_iface_gone(struct wren_iface *ifc);
+
+/* ---- arp.c: lifetimes ---------------------------------------------------- */
 int wren_arp_net_init(struct wren_net *wn);
 void wren_arp_net_exit(struct wren_net *wn);
+
+/* ---- ip_frag.c: lifetimes ------------------------------------------------ */
 int wren_frag_net_init(struct wren_net *wn);
 void wren_frag_net_exit(struct wren_net *wn);
+
+/* ---- icmp.c: lifetimes --------------------------------------------------- */
 int wren_icmp_net_init(struct wren_net *wn);
 void wren_icmp_net_exit(struct wren_net *wn);
+
+/* ---- proc.c: /proc/net/wren ---------------------------------------------- */
 int wren_proc_net_init(struct wren_net *wn);
 void wren_proc_net_exit(struct wren_net *wn);
 /*
@@ -177,12 +191,9 @@ void wren_proc_net_exit(struct wren_net *wn);
  * and remove them with remove_proc_entry(name, wren_proc_dir(wn)).
  */
 struct proc_dir_entry *wren_proc_dir(struct wren_net *wn);
+
+/* ---- netlink.c: the "wren" generic netlink family ------------------------ */
 int wren_netlink_init(void);
 void wren_netlink_exit(void);
-
-/* route.c: keep connected routes in step with interface addresses. */
-int wren_route_add_connected(struct wren_iface *ifc, __be32 addr, u8 plen);
-void wren_route_del_connected(struct wren_iface *ifc, __be32 addr, u8 plen);
-void wren_route_iface_gone(struct wren_iface *ifc);
 
 #endif /* _WREN_NETNS_H */

@@ -131,7 +131,7 @@ struct proto wren_ping_prot = {
 };
 
 /* An echo reply: skb->data at the ICMP header.  Consumes skb. */
-void wren_ping_rcv(struct sk_buff *skb)
+static void wren_ping_rcv(struct sk_buff *skb)
 {
 	struct wren_net *wn = wren_net(dev_net(skb->dev));
 	struct wren_ping_table *pt;
@@ -167,9 +167,9 @@ void wren_ping_rcv(struct sk_buff *skb)
 	rcu_read_unlock();
 }
 
-/* An ICMP error about an echo request of ours. */
-void wren_ping_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
-		   u32 info)
+/* An ICMP error about an echo request of ours (icmp.c checked the type). */
+static void wren_ping_err(struct net *net, struct sk_buff *skb, u8 type,
+			  u8 code, u32 info)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	const struct icmphdr *icmph;
@@ -179,9 +179,6 @@ void wren_ping_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 	int err;
 
 	icmph = (const struct icmphdr *)(skb->data + iph->ihl * 4);
-	if (icmph->type != ICMP_ECHO)
-		return;
-
 	rcu_read_lock();
 	pt = READ_ONCE(wn->ping);
 	if (pt)
@@ -191,6 +188,12 @@ void wren_ping_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 		wren_dgram_report_err(sk, err);
 	rcu_read_unlock();
 }
+
+/* ICMP's echo taker (wren_icmp_add_echo), not an IP protocol of its own. */
+const struct wren_protocol wren_ping_protocol = {
+	.handler	= wren_ping_rcv,
+	.err_handler	= wren_ping_err,
+};
 
 int wren_ping_net_init(struct wren_net *wn)
 {

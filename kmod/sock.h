@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * wren: the socket layer (af_wren.c) and what the transports share.
+ * wren: the socket layer (af_wren.c, datagram.c, port.c, ip_sockglue.c)
+ * and what the transports share.
  *
  * A wren socket is a struct sock whose protocol block (struct proto) is
- * one of wren_udp_prot, wren_ping_prot (and, later, TCP's).  The memory
+ * one of wren_udp_prot, wren_ping_prot or wren_tcp_prot.  The memory
  * sk_alloc() hands out is a struct wren_sock, which starts with the
- * struct sock.
+ * struct sock (TCP's struct wren_tcp_sock starts with a struct wren_sock).
  *
  * Ports (UDP ports, ICMP echo identifiers) live in a struct
  * wren_port_table, one per protocol per namespace, hashed by port number
@@ -79,41 +80,11 @@ struct wren_port_table {
 
 #define WREN_PORT_HASH_SIZE	1024
 
-/* A table whose peers have ports (peer_ports), as UDP and TCP. */
-int wren_port_table_init(struct wren_port_table *t, u16 low, u16 high);
-/*
- * Free the buckets.  The caller first unpublishes the table (wn->udp =
- * NULL) and waits for an RCU grace period: packets may still arrive while
- * the namespace is torn down, the devices being detached after the
- * transports.
- */
-void wren_port_table_destroy(struct wren_port_table *t);
-
-/*
- * Give sk the local port snum, or when snum is 0 one chosen at random in
- * the table's ephemeral range (RFC 6056, algorithm 1).  The socket's
- * rcv_saddr must already be set.  Socket lock held.  0 or -EADDRINUSE.
- */
-int wren_port_get(struct wren_port_table *t, struct sock *sk,
-		  unsigned short snum);
-/* Take sk out of the table (no-op when not hashed).  Socket lock held. */
-void wren_port_put(struct wren_port_table *t, struct sock *sk);
-
 static inline struct hlist_head *wren_port_bucket(struct wren_port_table *t,
 						  u16 num)
 {
 	return &t->hash[num & t->mask];
 }
-
-/*
- * The best socket for a datagram from raddr:rport to laddr:lport arriving
- * on ifindex dif (0: do not check the bound device).  The connected peer's
- * port is compared only when the table's protocol has ports on both ends
- * (UDP, not ICMP echo).  Caller holds RCU; no reference is taken.
- */
-struct sock *wren_port_lookup_rcu(struct wren_port_table *t,
-				  __be32 raddr, __be16 rport,
-				  __be32 laddr, u16 lport, int dif);
 
 /* Does sk accept a datagram to laddr:lport from raddr:rport on dif? */
 static inline bool wren_sock_match(const struct wren_port_table *t,
@@ -142,21 +113,62 @@ static inline bool wren_sock_match(const struct wren_port_table *t,
 	return true;
 }
 
-/* ---- proto_ops every wren socket type can use (af_wren.c) ------------ */
-/* close(): sk->sk_prot->close(sk, linger timeout). */
-int wren_release(struct socket *sock);
-/* bind(), as AF_INET's: address checks, then sk->sk_prot->get_port(). */
-int wren_bind(struct socket *sock, struct sockaddr *uaddr, int len);
-/* getsockname()/getpeername() from struct wren_sock. */
-int wren_getname(struct socket *sock, struct sockaddr *uaddr, int peer);
-/* SOL_IP options: IP_TTL, IP_TOS, IP_RECVTTL, IP_RECVTOS. */
-int wren_setsockopt(struct socket *sock, int level, int optname,
-		    sockptr_t optval, unsigned int optlen);
-int wren_getsockopt(struct socket *sock, int level, int optname,
-		    char __user *optval, int __user *optlen);
+/* ---- port.c: port tables ------------------------------------------------- */
+/* A table whose peers have ports (peer_ports), as UDP and TCP. */
+int wren_port_table_init(struct wren_port_table *t, u16 low, u16 high);
+/*
+ * Free the buckets.  The caller first unpublishes the table (wn->udp =
+ * NULL) and waits for an RCU grace period: packets may still arrive while
+ * the namespace is torn down, the devices being detached after the
+ * transports.
+ */
+void wren_port_table_destroy(struct wren_port_table *t);
 
-/* ---- the datagram socket calls shared by UDP and ping (af_wren.c) ----- */
+/*
+ * Give sk the local port snum, or when snum is 0 one chosen at random in
+ * the table's ephemeral range (RFC 6056, algorithm 1).  The socket's
+ * rcv_saddr must already be set.  Socket lock held.  0 or -EADDRINUSE.
+ */
+int wren_port_get(struct wren_port_table *t, struct sock *sk,
+		  unsigned short snum);
+/* Take sk out of the table (no-op when not hashed).  Socket lock held. */
+void wren_port_put(struct wren_port_table *t, struct sock *sk);
 
+/*
+ * The best socket for a datagram from raddr:rport to laddr:lport arriving
+ * on ifindex dif (0: do not check the bound device).  The connected peer's
+ * port is compared only when the table's protocol has ports on both ends
+ * (UDP, not ICMP echo).  Caller holds RCU; no reference is taken.
+ */
+struct sock *wren_port_lookup_rcu(struct wren_port_table *t,
+				  __be32 raddr, __be16 rport,
+				  __be32 laddr, u16 lport, int dif);
+
+/* /proc/net/wren/NAME under wn->proc_dir, listing table t.  0 or -ENOMEM. */
+int wren_port_proc_init(struct wren_net *wn, const char *name,
+			struct wren_port_table *t);
+void wren_port_proc_exit(struct wren_net *wn, const char *name);
+
+/* ---- datagram.c: the datagram socket calls (UDP, ping) ------------------- */
+/*
+ * The proto_ops half, for wren_dgram_ops (af_wren.c): each turns into the
+ * socket's struct proto call.  sendmsg binds an ephemeral port first;
+ * connect with AF_UNSPEC disconnects; ioctl knows SIOCINQ (the next
+ * datagram's size) and SIOCOUTQ; options are SOL_IP's only.
+ */
+int wren_dgram_connect_op(struct socket *sock, struct sockaddr *uaddr,
+			  int len, int flags);
+int wren_dgram_sendmsg(struct socket *sock, struct msghdr *msg, size_t len);
+int wren_dgram_recvmsg_op(struct socket *sock, struct msghdr *msg, size_t len,
+			  int flags);
+int wren_dgram_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
+int wren_dgram_shutdown(struct socket *sock, int how);
+int wren_dgram_setsockopt(struct socket *sock, int level, int optname,
+			  sockptr_t optval, unsigned int optlen);
+int wren_dgram_getsockopt(struct socket *sock, int level, int optname,
+			  char __user *optval, int __user *optlen);
+
+/* The struct proto half, which udp.c and ping.c use. */
 /* Bind to an ephemeral port if not bound yet.  Socket lock held. */
 int wren_dgram_autobind(struct sock *sk);
 /* connect() on a datagram socket: route, pick the source, set the peer. */
@@ -196,23 +208,23 @@ struct sk_buff *wren_dgram_alloc(struct sock *sk, struct msghdr *msg,
 int wren_dgram_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		       int flags, int *addr_len, bool *delivered);
 
-/*
- * Map an ICMP error to an errno; true if it is one that a connected
- * socket reports (Linux's "hard" errors, plus net/host unreachable, which
- * wren also reports to connected sockets as the ARP-failure case needs).
- */
-bool wren_icmp_err_convert(u8 type, u8 code, int *err);
 /* Report err on sk if it is connected (no IP_RECVERR in wren). */
 void wren_dgram_report_err(struct sock *sk, int err);
 
-/* ---- /proc/net/wren/{udp,ping} (af_wren.c) ------------------------------ */
-/* Register name under wn->proc_dir, listing table t.  0 or -ENOMEM. */
-int wren_port_proc_init(struct wren_net *wn, const char *name,
-			struct wren_port_table *t);
-void wren_port_proc_exit(struct wren_net *wn, const char *name);
+/* ---- ip_sockglue.c: SOL_IP options, for every socket type ---------------- */
+/*
+ * IP_TTL, IP_TOS, IP_RECVTTL, IP_RECVTOS; anything else -ENOPROTOOPT.
+ * The caller has checked level == SOL_IP.  Takes the socket lock itself.
+ */
+int wren_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+		       unsigned int optlen);
+int wren_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
+		       int __user *optlen);
 
-/* ---- protocols --------------------------------------------------------- */
-extern struct proto wren_udp_prot;	/* udp.c */
-extern struct proto wren_ping_prot;	/* ping.c */
+/* ---- udp.c: the UDP struct proto ----------------------------------------- */
+extern struct proto wren_udp_prot;
+
+/* ---- ping.c: the ICMP echo struct proto ---------------------------------- */
+extern struct proto wren_ping_prot;
 
 #endif /* _WREN_SOCK_H */

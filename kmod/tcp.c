@@ -2,8 +2,9 @@
 /*
  * wren TCP: the socket calls and the state changes they make.
  *
- * socket(AF_WREN, SOCK_STREAM, 0) gets wren_tcp_prot and wren_stream_ops.
- * The proto_ops here take the socket lock and do the work; the state
+ * socket(AF_WREN, SOCK_STREAM, 0) gets wren_tcp_prot and wren_stream_ops
+ * (af_wren.c), whose calls are the wren_tcp_*() socket calls here.  They
+ * take the socket lock and do the work; the state
  * machine proper is in tcp_input.c, transmission in tcp_output.c.
  *
  * References: a socket holds one reference for its owner (the struct
@@ -99,7 +100,7 @@ void wren_tcp_done(struct sock *sk)
 		WREN_INC(tp->tbl->wn, Tcp, AttemptFails);
 	wren_tcp_set_state(sk, TCP_CLOSE);
 	wren_tcp_clear_timers(sk);
-	tp->ack_pending = 0;
+	tp->ack_pending = WREN_ACK_NONE;
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_state_change(sk);
@@ -333,8 +334,8 @@ static long wren_tcp_wait_connect(struct sock *sk, long timeo)
 
 static int wren_tcp_disconnect(struct sock *sk, int flags);
 
-static int wren_tcp_connect_op(struct socket *sock, struct sockaddr *uaddr,
-			       int len, int flags)
+int wren_tcp_connect_op(struct socket *sock, struct sockaddr *uaddr, int len,
+			int flags)
 {
 	struct sock *sk = sock->sk;
 	long timeo;
@@ -403,7 +404,7 @@ out:
 
 /* ---- listen / accept ---------------------------------------------------------------- */
 
-static int wren_tcp_listen(struct socket *sock, int backlog)
+int wren_tcp_listen(struct socket *sock, int backlog)
 {
 	struct sock *sk = sock->sk;
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
@@ -466,7 +467,7 @@ static bool wren_tcp_acc_empty(struct sock *sk)
 	return list_empty_careful(&wren_tcp_sk(sk)->acc_q);
 }
 
-static int wren_tcp_accept(WREN_ACCEPT_ARGS)
+int wren_tcp_accept(WREN_ACCEPT_ARGS)
 {
 	struct sock *sk = sock->sk, *child;
 	struct wren_tcp_sock *ctp;
@@ -624,7 +625,7 @@ static int wren_tcp_disconnect(struct sock *sk, int flags)
 	tp->backoff = 0;
 	tp->rtx_start = 0;
 	tp->total_retrans = 0;
-	tp->ack_pending = 0;
+	tp->ack_pending = WREN_ACK_NONE;
 	tp->num_sacks = 0;
 	tp->dupacks = 0;
 	tp->pmtu = 0;
@@ -700,7 +701,7 @@ out:
 	sock_put(sk);
 }
 
-static int wren_tcp_shutdown_op(struct socket *sock, int how)
+int wren_tcp_shutdown_op(struct socket *sock, int how)
 {
 	struct sock *sk = sock->sk;
 	int err = 0;
@@ -860,8 +861,7 @@ do_error:
 	return sk_stream_error(sk, flags, err);
 }
 
-static int wren_tcp_sendmsg(struct socket *sock, struct msghdr *msg,
-			    size_t size)
+int wren_tcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
 	struct sock *sk = sock->sk;
 	int ret;
@@ -883,7 +883,8 @@ static void wren_tcp_cleanup_rbuf(struct sock *sk, int copied)
 
 	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT))
 		return;
-	if (tp->ack_pending && copied > 0 && tp->rcv_unacked >= mss)
+	if (tp->ack_pending != WREN_ACK_NONE && copied > 0 &&
+	    tp->rcv_unacked >= mss)
 		ack = true;
 	if (!ack && copied > 0 && !(sk->sk_shutdown & RCV_SHUTDOWN)) {
 		s32 now = (s32)(tp->rcv_wup + tp->rcv_wnd - tp->rcv_nxt);
@@ -992,8 +993,8 @@ static int wren_tcp_recvmsg_locked(struct sock *sk, struct msghdr *msg,
 	return copied;
 }
 
-static int wren_tcp_recvmsg(struct socket *sock, struct msghdr *msg,
-			    size_t len, int flags)
+int wren_tcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		     int flags)
 {
 	struct sock *sk = sock->sk;
 	int ret;
@@ -1010,8 +1011,8 @@ static int wren_tcp_recvmsg(struct socket *sock, struct msghdr *msg,
 
 /* ---- poll, ioctl, names ---------------------------------------------------------------- */
 
-static __poll_t wren_tcp_poll(struct file *file, struct socket *sock,
-			      poll_table *wait)
+__poll_t wren_tcp_poll(struct file *file, struct socket *sock,
+		       poll_table *wait)
 {
 	struct sock *sk = sock->sk;
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
@@ -1059,8 +1060,7 @@ static __poll_t wren_tcp_poll(struct file *file, struct socket *sock,
 	return mask;
 }
 
-static int wren_tcp_ioctl(struct socket *sock, unsigned int cmd,
-			  unsigned long arg)
+int wren_tcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 {
 	struct sock *sk = sock->sk;
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
@@ -1098,8 +1098,7 @@ static int wren_tcp_ioctl(struct socket *sock, unsigned int cmd,
 	return put_user(answ, (int __user *)arg);
 }
 
-static int wren_tcp_getname(struct socket *sock, struct sockaddr *uaddr,
-			    int peer)
+int wren_tcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
 	DECLARE_SOCKADDR(struct sockaddr_wren *, sa, uaddr);
 	struct sock *sk = sock->sk;
@@ -1217,16 +1216,18 @@ static void wren_tcp_fill_linux_info(struct sock *sk, struct tcp_info *li)
 	li->tcpi_notsent_bytes = i.notsent_bytes;
 }
 
-static int wren_tcp_setsockopt(struct socket *sock, int level, int optname,
-			       sockptr_t optval, unsigned int optlen)
+int wren_tcp_setsockopt(struct socket *sock, int level, int optname,
+			sockptr_t optval, unsigned int optlen)
 {
 	struct sock *sk = sock->sk;
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	char name[WREN_CONG_NAME_MAX];
 	int val, err = 0;
 
+	if (level == SOL_IP)
+		return wren_ip_setsockopt(sk, optname, optval, optlen);
 	if (level != SOL_TCP)
-		return wren_setsockopt(sock, level, optname, optval, optlen);
+		return -ENOPROTOOPT;
 
 	if (optname == TCP_CONGESTION) {
 		int n = min_t(unsigned int, optlen, sizeof(name) - 1);
@@ -1302,7 +1303,7 @@ static int wren_tcp_setsockopt(struct socket *sock, int level, int optname,
 	case TCP_QUICKACK:
 		if (val)
 			tp->quickack = WREN_TCP_QUICKACKS;
-		if (val && tp->ack_pending)
+		if (val && tp->ack_pending != WREN_ACK_NONE)
 			wren_tcp_send_ack(sk);
 		break;
 	default:
@@ -1312,15 +1313,17 @@ static int wren_tcp_setsockopt(struct socket *sock, int level, int optname,
 	return err;
 }
 
-static int wren_tcp_getsockopt(struct socket *sock, int level, int optname,
-			       char __user *optval, int __user *optlen)
+int wren_tcp_getsockopt(struct socket *sock, int level, int optname,
+			char __user *optval, int __user *optlen)
 {
 	struct sock *sk = sock->sk;
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	int val, len;
 
+	if (level == SOL_IP)
+		return wren_ip_getsockopt(sk, optname, optval, optlen);
 	if (level != SOL_TCP)
-		return wren_getsockopt(sock, level, optname, optval, optlen);
+		return -ENOPROTOOPT;
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
@@ -1415,28 +1418,6 @@ struct proto wren_tcp_prot = {
 	.release_cb	= wren_tcp_release_cb,
 	.get_port	= wren_tcp_get_port,
 	.obj_size	= sizeof(struct wren_tcp_sock),
-};
-
-const struct proto_ops wren_stream_ops = {
-	.family		= PF_WREN,
-	.owner		= THIS_MODULE,
-	.release	= wren_release,
-	.bind		= wren_bind,
-	.connect	= wren_tcp_connect_op,
-	.socketpair	= sock_no_socketpair,
-	.accept		= wren_tcp_accept,
-	.getname	= wren_tcp_getname,
-	.poll		= wren_tcp_poll,
-	.ioctl		= wren_tcp_ioctl,
-	.gettstamp	= sock_gettstamp,
-	.listen		= wren_tcp_listen,
-	.shutdown	= wren_tcp_shutdown_op,
-	.setsockopt	= wren_tcp_setsockopt,
-	.getsockopt	= wren_tcp_getsockopt,
-	.sendmsg	= wren_tcp_sendmsg,
-	.recvmsg	= wren_tcp_recvmsg,
-	.mmap		= sock_no_mmap,
-	WREN_OPS_NO_SENDPAGE
 };
 
 /* ---- module and namespace glue ------------------------------------------------------------ */

@@ -31,10 +31,11 @@
 #include <linux/rbtree.h>
 #include <linux/siphash.h>
 #include <net/tcp_states.h>
+#include "compat.h"
 #include "netns.h"
 #include "sock.h"
 
-/* ---- sequence arithmetic (RFC 9293 3.4), wrap-around safe ------------- */
+/* ---- sequence arithmetic (RFC 9293 3.4), wrap-around safe ---------------- */
 static inline bool wren_before(u32 a, u32 b)
 {
 	return (s32)(a - b) < 0;
@@ -47,7 +48,7 @@ static inline bool wren_between(u32 seq, u32 lo, u32 hi)	/* lo<=seq<=hi */
 	return hi - lo >= seq - lo;
 }
 
-/* ---- constants ------------------------------------------------------- */
+/* ---- constants ----------------------------------------------------------- */
 #define WREN_TCP_HLEN_MAX	60
 #define WREN_TCP_MAX_HEADER	(WREN_MAX_HEADER + WREN_TCP_HLEN_MAX)
 #define WREN_TCP_MSS_DEFAULT	536U	/* RFC 9293 3.7.1 */
@@ -89,7 +90,7 @@ static inline bool wren_between(u32 seq, u32 lo, u32 hi)	/* lo<=seq<=hi */
 #define WREN_TCPOPT_SACK	5
 #define WREN_TCPOPT_TS		8
 
-/* ---- per-skb state: skb->cb while an skb is ours --------------------- */
+/* ---- per-skb state: skb->cb while an skb is ours ------------------------- */
 struct wren_tcp_cb {
 	u32	seq;		/* first sequence number */
 	u32	end_seq;	/* seq + data + SYN + FIN */
@@ -132,7 +133,7 @@ struct wren_sack_block {
 	u32	start, end;
 };
 
-/* ---- the established/time-wait hash entry ---------------------------- */
+/* ---- the established/time-wait hash entry -------------------------------- */
 enum {
 	WREN_TCP_ENT_SOCK,	/* in a struct wren_tcp_sock */
 	WREN_TCP_ENT_TW,	/* a struct wren_tcp_tw */
@@ -193,7 +194,7 @@ struct wren_tcp_tw {
 	struct rcu_head		rcu;
 };
 
-/* ---- congestion control ---------------------------------------------- */
+/* ---- congestion control -------------------------------------------------- */
 enum wren_ca_state {
 	WREN_CA_OPEN,
 	WREN_CA_DISORDER,	/* SACKs or dupacks seen, no loss yet */
@@ -227,6 +228,7 @@ struct wren_tcp_cong_ops {
 	void	(*pkts_acked)(struct sock *sk, u32 acked, s32 rtt_us);
 };
 
+/* ---- tcp_cong.c: the registry and NewReno -------------------------------- */
 int wren_tcp_register_cong(struct wren_tcp_cong_ops *ops);
 void wren_tcp_unregister_cong(struct wren_tcp_cong_ops *ops);
 /* Set sk's algorithm by name; socket locked.  0, -ENOENT or -EBUSY. */
@@ -237,13 +239,15 @@ int wren_tcp_cong_init(void);		/* registers reno and cubic */
 bool wren_tcp_cong_find(const char *name);
 void wren_tcp_cong_exit(void);
 extern struct wren_tcp_cong_ops wren_tcp_reno;
-extern struct wren_tcp_cong_ops wren_tcp_cubic;
 /* NewReno's pieces, for other algorithms to reuse. */
 u32 wren_tcp_reno_ssthresh(struct sock *sk);
 void wren_tcp_slow_start(struct sock *sk, u32 *acked);
 void wren_tcp_cong_avoid_ai(struct sock *sk, u32 w, u32 acked);
 
-/* ---- the socket ------------------------------------------------------- */
+/* ---- tcp_cubic.c: CUBIC -------------------------------------------------- */
+extern struct wren_tcp_cong_ops wren_tcp_cubic;
+
+/* ---- the socket ---------------------------------------------------------- */
 /* ->deferred bits: timer work postponed while a process owned the socket */
 enum {
 	WREN_TCP_RTX_DEFERRED,
@@ -257,6 +261,18 @@ enum {
 enum {
 	WREN_TSQ_THROTTLED,	/* the sender stopped at the limit */
 	WREN_TSQ_QUEUED,	/* on a CPU's TSQ list */
+};
+
+/*
+ * ->ack_pending: the ACK the receive side owes.  Ordered: a larger value
+ * asks for more, so merging two reasons is max().
+ */
+enum wren_tcp_ack_owed {
+	WREN_ACK_NONE,		/* everything received is acknowledged */
+	WREN_ACK_DELAYED,	/* owed; may wait (delayed ACK, burst end) */
+	WREN_ACK_NOW,		/* owed at once: a duplicate, out of order,
+				 * a hole filled, a segment we had to drop
+				 */
 };
 
 /* What the retransmission timer is armed for. */
@@ -367,7 +383,7 @@ struct wren_tcp_sock {
 	struct wren_sack_block	dsack;	/* a duplicate to report (RFC 2883) */
 	u8	num_sacks;
 	u8	dsack_pending;	/* dsack goes first in the next ACK */
-	u8	ack_pending;	/* an ACK is owed */
+	u8	ack_pending;	/* enum wren_tcp_ack_owed */
 	u8	quickack;	/* ACKs still to send immediately */
 	u8	delack_armed;
 	u32	rcv_unacked;	/* bytes received since our last ACK */
@@ -496,7 +512,7 @@ static inline void *wren_tcp_ca(const struct sock *sk)
 	return wren_tcp_sk(sk)->cong_priv;
 }
 
-/* ---- per-namespace tables (tcp_hash.c) -------------------------------- */
+/* ---- per-namespace tables ------------------------------------------------ */
 #define WREN_TCP_LHASH_SIZE	64
 #define WREN_TCP_PERTURB_SIZE	256
 
@@ -549,9 +565,7 @@ static inline struct wren_tcp_table *wren_tcp_table(struct net *net)
 	return wren_net(net)->tcp;
 }
 
-/* tcp_hash.c */
-int wren_tcp_net_init(struct wren_net *wn);
-void wren_tcp_net_exit(struct wren_net *wn);
+/* ---- tcp_hash.c: tables, ports, ISNs, memory ----------------------------- */
 int wren_tcp_hash_init(void);
 void wren_tcp_hash_exit(void);
 u32 wren_tcp_ehashfn(__be32 laddr, __be16 lport, __be32 raddr, __be16 rport);
@@ -609,19 +623,13 @@ u32 wren_tcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 u32 wren_tcp_ts_offset(__be32 saddr, __be32 daddr);
 u32 wren_tcp_cookie_hash(__be32 saddr, __be32 daddr, __be16 sport,
 			 __be16 dport, u32 peer_isn, u32 count);
-void wren_tcp_tw_put(struct wren_tcp_tw *tw);
-/* Out of ehash and the port's owners, uncounted: the timer's share. */
-void wren_tcp_tw_unlink(struct wren_tcp_tw *tw);
-/* Count of CurrEstab. */
-unsigned int wren_tcp_curr_estab(struct wren_net *wn);
 /* Memory accounting of queued skbs. */
 void wren_tcp_rfree(struct sk_buff *skb);
 void wren_tcp_charge_r(struct sock *sk, struct sk_buff *skb);
 bool wren_tcp_under_pressure(const struct sock *sk);
 bool wren_tcp_over_limit(const struct wren_tcp_table *t);
 
-/* tcp_output.c */
-void wren_tcp_init_xmit_timers(struct sock *sk);
+/* ---- tcp_output.c: the transmit path ------------------------------------- */
 int wren_tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
 void wren_tcp_push(struct sock *sk, int nonagle);
 bool wren_tcp_write_xmit(struct sock *sk, int nonagle);
@@ -649,6 +657,8 @@ void wren_tcp_sync_mss(struct sock *sk, u32 pmtu);
 int wren_tcp_route(struct sock *sk);
 void wren_tcp_queue_skb(struct sock *sk, struct sk_buff *skb);
 void wren_tcp_send_challenge_ack(struct sock *sk);
+/* The bytes a send skb should hold (TSO autosizing). */
+u32 wren_tcp_size_goal(const struct wren_tcp_sock *tp);
 /* Work a receive burst owes, done once at its end (tcp_output.c). */
 #define WREN_TCP_DEFER_ACK	0x01	/* send the ACK */
 #define WREN_TCP_DEFER_WAKE	0x02	/* wake the reader */
@@ -658,10 +668,7 @@ void wren_tcp_tsq_xmit(struct sock *sk);
 void wren_tcp_ackq_init(void);
 void wren_tcp_ackq_exit(void);
 
-/* tcp_input.c */
-void wren_tcp_rcv(struct sk_buff *skb);
-void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
-		  u32 info);
+/* ---- tcp_input.c: the receive path --------------------------------------- */
 int wren_tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
 int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
 void wren_tcp_parse_options(const struct tcphdr *th,
@@ -669,13 +676,14 @@ void wren_tcp_parse_options(const struct tcphdr *th,
 void wren_tcp_apply_syn_opts(struct sock *sk, const struct wren_tcp_opts *o);
 void wren_tcp_rtt_init(struct sock *sk);
 void wren_tcp_enter_loss(struct sock *sk);
-u32 wren_tcp_size_goal(const struct wren_tcp_sock *tp);
 void wren_tcp_rearm_rto(struct sock *sk);
 void wren_tcp_ooo_purge(struct sock *sk);
 void wren_tcp_mtu_reduced(struct sock *sk, u32 mtu);
 void wren_tcp_data_ready(struct sock *sk);
+void wren_tcp_reset(struct sock *sk);	/* an accepted RST */
+void wren_tcp_fin_rcvd(struct sock *sk);
 
-/* tcp_timer.c */
+/* ---- tcp_timer.c: timers ------------------------------------------------- */
 void wren_tcp_init_timers(struct sock *sk);
 void wren_tcp_clear_timers(struct sock *sk);
 void wren_tcp_reset_rtx_timer(struct sock *sk, int mode, unsigned long when);
@@ -686,8 +694,9 @@ void wren_tcp_rtx_timer_handler(struct sock *sk);
 void wren_tcp_delack_handler(struct sock *sk);
 void wren_tcp_keepalive_handler(struct sock *sk);
 void wren_tcp_tw_timer(struct timer_list *t);
+void wren_tcp_tw_put(struct wren_tcp_tw *tw);
 
-/* tcp_minisock.c */
+/* ---- tcp_minisock.c: passive opens, TIME_WAIT ---------------------------- */
 u8 wren_tcp_choose_wscale(const struct sock *sk);
 void wren_tcp_conn_request(struct sock *lsk, struct sk_buff *skb);
 /* A valid cookie's child (bh-locked, referenced); NULL with *valid false
@@ -702,26 +711,42 @@ bool wren_tcp_tw_rcv(struct wren_tcp_tw *tw, struct sk_buff *skb);
 void wren_tcp_child_established(struct sock *sk);
 void wren_tcp_child_drop(struct sock *sk);
 void wren_tcp_tw_purge(struct wren_tcp_table *t);
+/* Out of ehash and the port's owners, uncounted: the timer's share. */
+void wren_tcp_tw_unlink(struct wren_tcp_tw *tw);
 
-/* tcp.c */
-extern struct proto wren_tcp_prot;
-extern const struct proto_ops wren_stream_ops;
+/* ---- tcp.c: socket calls and state changes ------------------------------- */
+/* The socket calls of wren_stream_ops (af_wren.c), as Linux's tcp_poll &c. */
+int wren_tcp_connect_op(struct socket *sock, struct sockaddr *uaddr, int len,
+			int flags);
+int wren_tcp_listen(struct socket *sock, int backlog);
+#ifdef WREN_HAVE_ACCEPT_ARG
+int wren_tcp_accept(struct socket *sock, struct socket *newsock,
+		    struct proto_accept_arg *arg);
+#else
+int wren_tcp_accept(struct socket *sock, struct socket *newsock, int flags,
+		    bool kern);
+#endif
+int wren_tcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer);
+__poll_t wren_tcp_poll(struct file *file, struct socket *sock,
+		       poll_table *wait);
+int wren_tcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
+int wren_tcp_shutdown_op(struct socket *sock, int how);
+int wren_tcp_setsockopt(struct socket *sock, int level, int optname,
+			sockptr_t optval, unsigned int optlen);
+int wren_tcp_getsockopt(struct socket *sock, int level, int optname,
+			char __user *optval, int __user *optlen);
+int wren_tcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
+int wren_tcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		     int flags);
 void wren_tcp_set_state(struct sock *sk, int state);
 void wren_tcp_done(struct sock *sk);
 void wren_tcp_done_err(struct sock *sk, int err);
-void wren_tcp_reset(struct sock *sk);	/* an accepted RST */
 void wren_tcp_write_queue_purge(struct sock *sk);
 void wren_tcp_write_space(struct sock *sk);
 int wren_tcp_init_sock(struct sock *sk);
 void wren_tcp_init_child(struct sock *child, struct sock *parent);
-void wren_tcp_init_buffer_space(struct sock *sk);
-void wren_tcp_fin_rcvd(struct sock *sk);
-int wren_tcp_create(struct net *net, struct socket *sock, int protocol,
-		    int kern);
-int wren_tcp_init(void);
-void wren_tcp_exit(void);
 
-/* tcp_proc.c */
+/* ---- tcp_proc.c: /proc/net/wren/tcp -------------------------------------- */
 int wren_tcp_proc_init(struct wren_net *wn);
 void wren_tcp_proc_exit(struct wren_net *wn);
 

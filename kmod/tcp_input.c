@@ -983,13 +983,13 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (!wren_after(tcb->end_seq, tp->rcv_nxt)) {
 		/* A duplicate: ACK at once (the peer may have missed it). */
 		wren_tcp_dsack_set(tp, tcb->seq, tcb->end_seq);
-		tp->ack_pending = 2;
+		tp->ack_pending = WREN_ACK_NOW;
 		kfree_skb(skb);
 		return;
 	}
 	if (!wren_before(tcb->seq, wnd_end) && wren_after(tcb->seq, tp->rcv_nxt)) {
 		WREN_DROP_COUNT(tp->tbl->wn, TCP_OUT_OF_WINDOW);
-		tp->ack_pending = 2;
+		tp->ack_pending = WREN_ACK_NOW;
 		kfree_skb(skb);
 		return;
 	}
@@ -999,7 +999,7 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		else
 			WREN_INC(tp->tbl->wn, TcpExt, TCPRcvQDrop);
 		wren_drop(tp->tbl->wn, skb, WREN_DROP_TCP_RCVBUF);
-		tp->ack_pending = 2;
+		tp->ack_pending = WREN_ACK_NOW;
 		return;
 	}
 	wren_tcp_charge_r(sk, skb);
@@ -1008,7 +1008,7 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		/* In order (possibly overlapping what we have). */
 		if (wren_before(tcb->seq, tp->rcv_nxt)) {
 			wren_tcp_dsack_set(tp, tcb->seq, tp->rcv_nxt);
-			tp->ack_pending = 2;
+			tp->ack_pending = WREN_ACK_NOW;
 		}
 		/* A short pushed segment ends its burst: wake at once. */
 		wake_now = (tcb->flags & WREN_TCPHDR_PSH) && skb->len &&
@@ -1017,12 +1017,13 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		wren_tcp_queue_rcv(sk, skb);
 		if (!RB_EMPTY_ROOT(&tp->ooo)) {
 			wren_tcp_ooo_deliver(sk);
-			tp->ack_pending = 2;	/* a hole filled: ACK now */
+			/* a hole filled: ACK now */
+			tp->ack_pending = WREN_ACK_NOW;
 		}
 		if (tp->num_sacks)
 			wren_tcp_sack_trim(tp);
-		if (!tp->ack_pending)
-			tp->ack_pending = 1;
+		if (tp->ack_pending == WREN_ACK_NONE)
+			tp->ack_pending = WREN_ACK_DELAYED;
 		if (sock_flag(sk, SOCK_DEAD))
 			return;
 		if (wake_now)
@@ -1033,7 +1034,7 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	}
 
 	/* Out of order: keep it, ACK at once with SACK blocks (RFC 5681 4.2). */
-	tp->ack_pending = 2;
+	tp->ack_pending = WREN_ACK_NOW;
 	wren_tcp_ooo_insert(sk, skb);
 }
 
@@ -1043,9 +1044,10 @@ static void wren_tcp_ack_snd_check(struct sock *sk)
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	u32 mss = tp->rcv_mss ? tp->rcv_mss : tp->advmss;
 
-	if (!tp->ack_pending)
+	if (tp->ack_pending == WREN_ACK_NONE)
 		return;
-	if (tp->ack_pending == 2 || tp->quickack || sock_flag(sk, SOCK_DEAD) ||
+	if (tp->ack_pending == WREN_ACK_NOW || tp->quickack ||
+	    sock_flag(sk, SOCK_DEAD) ||
 	    ((sk->sk_shutdown & RCV_SHUTDOWN) &&
 	     sk->sk_state != TCP_CLOSE_WAIT))
 		wren_tcp_send_ack(sk);
@@ -1394,7 +1396,7 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		/* CLOSE_WAIT, CLOSING, LAST_ACK: the peer's FIN came before. */
 		if (tcb->end_seq != tcb->seq && wren_after(tcb->end_seq,
 							   tp->rcv_nxt))
-			tp->ack_pending = 2;
+			tp->ack_pending = WREN_ACK_NOW;
 		break;
 	}
 
@@ -1422,7 +1424,7 @@ void wren_tcp_fin_rcvd(struct sock *sk)
 
 	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
 	sock_set_flag(sk, SOCK_DONE);
-	tp->ack_pending = 2;
+	tp->ack_pending = WREN_ACK_NOW;
 
 	switch (sk->sk_state) {
 	case TCP_SYN_RECV:
@@ -1433,7 +1435,7 @@ void wren_tcp_fin_rcvd(struct sock *sk)
 		 * our own FIN, which an application that reads the EOF
 		 * and closes sends at once and which carries it.
 		 */
-		tp->ack_pending = max_t(u8, prior, 1);
+		tp->ack_pending = max_t(u8, prior, WREN_ACK_DELAYED);
 		tp->quickack = 0;
 		break;
 	case TCP_FIN_WAIT1:
@@ -1691,8 +1693,8 @@ void wren_tcp_mtu_reduced(struct sock *sk, u32 mtu)
 		wren_tcp_mtu_retransmit(sk);
 }
 
-void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
-		  u32 info)
+static void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type,
+			 u8 code, u32 info)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	struct wren_tcp_table *t = wren_net(net)->tcp;
@@ -1756,3 +1758,8 @@ out:
 	bh_unlock_sock(sk);
 	sock_put(sk);
 }
+
+const struct wren_protocol wren_tcp_protocol = {
+	.handler	= wren_tcp_rcv,
+	.err_handler	= wren_tcp_err,
+};

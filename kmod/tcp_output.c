@@ -298,7 +298,7 @@ static void wren_tcp_set_gso(struct sk_buff *skb, u32 mss)
 /* An ACK went out: the delayed-ACK state is paid. */
 static void wren_tcp_ack_sent(struct wren_tcp_sock *tp)
 {
-	tp->ack_pending = 0;
+	tp->ack_pending = WREN_ACK_NONE;
 	tp->rcv_unacked = 0;
 	if (tp->quickack)
 		tp->quickack--;
@@ -915,7 +915,7 @@ void wren_tcp_send_ack(struct sock *sk)
 	skb = wren_tcp_alloc_skb(GFP_ATOMIC);
 	if (!skb) {
 		/* Try again from the delayed-ACK timer. */
-		tp->ack_pending = 1;
+		tp->ack_pending = WREN_ACK_DELAYED;
 		wren_tcp_send_delayed_ack(sk);
 		return;
 	}
@@ -931,7 +931,7 @@ void wren_tcp_send_delayed_ack(struct sock *sk)
 	unsigned long ato = tp->delack_ato ? tp->delack_ato :
 			    WREN_TCP_DELACK_MIN;
 
-	tp->ack_pending = 1;
+	tp->ack_pending = WREN_ACK_DELAYED;
 	if (!timer_pending(&tp->delack_timer))
 		sk_reset_timer(sk, &tp->delack_timer, jiffies + ato);
 }
@@ -1053,7 +1053,8 @@ static void wren_tcp_ackq_flush(struct tasklet_struct *t)
 		tp->ackq_queued = 0;
 		what = tp->rx_deferred;
 		tp->rx_deferred = 0;
-		if ((what & WREN_TCP_DEFER_ACK) && tp->ack_pending &&
+		if ((what & WREN_TCP_DEFER_ACK) &&
+		    tp->ack_pending != WREN_ACK_NONE &&
 		    sk->sk_state != TCP_CLOSE) {
 			if (!sock_owned_by_user(sk))
 				wren_tcp_send_ack(sk);

@@ -155,7 +155,8 @@ void wren_tcp_delack_handler(struct sock *sk)
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN ||
-	    timer_pending(&tp->delack_timer) || !tp->ack_pending)
+	    timer_pending(&tp->delack_timer) ||
+	    tp->ack_pending == WREN_ACK_NONE)
 		return;
 	WREN_INC(tp->tbl->wn, TcpExt, DelayedACKs);
 	wren_tcp_send_ack(sk);

@@ -8,8 +8,11 @@
  * every matching socket.  A unicast datagram nobody listens for earns an
  * ICMP port unreachable.
  *
- * Send: one linear skb per datagram, checksummed while copying from the
- * user, handed to wren_ip_output() (which fragments: DF is never set).
+ * Send: one skb per datagram from wren_dgram_alloc() (linear up to two
+ * pages, page fragments above), its checksum summed from the user's data,
+ * handed to wren_ip_output() (which fragments: DF is never set).
+ *
+ * IP reaches this file through wren_udp_protocol (protocol.c).
  *
  * ICMP errors about datagrams we sent reach a connected socket as its
  * sk_err (reported by the next call), as Linux without IP_RECVERR.
@@ -297,8 +300,8 @@ void wren_udp_rcv(struct sk_buff *skb)
 	wren_drop(wn, skb, WREN_DROP_UDP_NO_PORT);
 }
 
-void wren_udp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
-		  u32 info)
+static void wren_udp_err(struct net *net, struct sk_buff *skb, u8 type,
+			 u8 code, u32 info)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	const struct udphdr *uh;
@@ -324,6 +327,11 @@ void wren_udp_err(struct net *net, struct sk_buff *skb, u8 type, u8 code,
 		wren_dgram_report_err(sk, err);
 	rcu_read_unlock();
 }
+
+const struct wren_protocol wren_udp_protocol = {
+	.handler	= wren_udp_rcv,
+	.err_handler	= wren_udp_err,
+};
 
 /* ---- per namespace ------------------------------------------------------------ */
 

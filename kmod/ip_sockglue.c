@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wren: IP-level socket options (SOL_IP), as Linux's do_ip_setsockopt().
+ *
+ * Every wren socket type starts with a struct wren_sock, so one set of IP
+ * options serves them all: the datagram socket calls (datagram.c) and TCP's
+ * (tcp.c) pass level SOL_IP here.  Kept: IP_TTL, IP_TOS, IP_RECVTTL and
+ * IP_RECVTOS; any other option is -ENOPROTOOPT.  The values are read
+ * without the socket lock on the send path (READ_ONCE), see sock.h.
+ */
+#include <linux/in.h>
+#include <linux/uaccess.h>
+#include <net/sock.h>
+#include "sock.h"
+
+static void wren_set_cmsg_flag(struct wren_sock *ws, u8 flag, int on)
+{
+	u8 f = ws->cmsg_flags;
+
+	WRITE_ONCE(ws->cmsg_flags, on ? (f | flag) : (f & ~flag));
+}
+
+int wren_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+		       unsigned int optlen)
+{
+	struct wren_sock *ws = wren_sk(sk);
+	int err = 0;
+	int val;
+
+	switch (optname) {
+	case IP_TTL:
+	case IP_TOS:
+	case IP_RECVTTL:
+	case IP_RECVTOS:
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (optlen >= sizeof(int)) {
+		if (copy_from_sockptr(&val, optval, sizeof(val)))
+			return -EFAULT;
+	} else if (optlen >= sizeof(char)) {
+		unsigned char c;
+
+		if (copy_from_sockptr(&c, optval, 1))
+			return -EFAULT;
+		val = c;
+	} else {
+		return -EINVAL;
+	}
+
+	lock_sock(sk);
+	switch (optname) {
+	case IP_TTL:
+		if (val == -1)
+			WRITE_ONCE(ws->ttl, 0);
+		else if (val >= 1 && val <= 255)
+			WRITE_ONCE(ws->ttl, val);
+		else
+			err = -EINVAL;
+		break;
+	case IP_TOS:
+		WRITE_ONCE(ws->tos, val & 0xff);
+		break;
+	case IP_RECVTTL:
+		wren_set_cmsg_flag(ws, WREN_CMSG_TTL, val);
+		break;
+	case IP_RECVTOS:
+		wren_set_cmsg_flag(ws, WREN_CMSG_TOS, val);
+		break;
+	}
+	release_sock(sk);
+	return err;
+}
+
+int wren_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
+		       int __user *optlen)
+{
+	struct wren_sock *ws = wren_sk(sk);
+	int val, len;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+	switch (optname) {
+	case IP_TTL:
+		val = READ_ONCE(ws->ttl);
+		if (!val)
+			val = 64;
+		break;
+	case IP_TOS:
+		val = READ_ONCE(ws->tos);
+		break;
+	case IP_RECVTTL:
+		val = !!(READ_ONCE(ws->cmsg_flags) & WREN_CMSG_TTL);
+		break;
+	case IP_RECVTOS:
+		val = !!(READ_ONCE(ws->cmsg_flags) & WREN_CMSG_TOS);
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
