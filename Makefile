@@ -7,7 +7,7 @@
 #   make shell      the same guest, with an interactive shell
 #   make check      every test, in QEMU guests; ends "N passed, N failed"
 #   make bench      benchmarks against Linux's own stack and e1000 driver
-#   make lint       checkpatch --strict and sparse over the kernel code
+#   make lint       checkpatch --strict, sparse, W=1, declarations; 6.1 and 6.12
 
 # The kernel to build against: by default the Debian 6.1 kernel the guest
 # boots (scripts/guest-kver.sh).  Deliberately not exported: a sub-make run

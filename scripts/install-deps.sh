@@ -16,13 +16,29 @@ for p in "${pkgs[@]}"; do
 		missing+=("$p")
 done
 
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "install-deps: installing ${missing[*]}"
-	SUDO=
-	[ "$(id -u)" -eq 0 ] || SUDO=sudo
 	export DEBIAN_FRONTEND=noninteractive
 	$SUDO apt-get update -qq
 	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Debian 12's 6.12 line: `make lint` also builds both modules against it,
+# so compat.h's newer branches are compiled.  The newest 6.12 headers the
+# archive has (versions come and go; the -common package is a dependency).
+if [ -z "$(scripts/kver-6.12.sh 2>/dev/null)" ]; then
+	h612=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
+		awk '{print $1}' | sort -V | tail -n 1)
+	if [ -z "$h612" ]; then
+		$SUDO apt-get update -qq
+		h612=$(apt-cache search --names-only '^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' |
+			awk '{print $1}' | sort -V | tail -n 1)
+	fi
+	[ -n "$h612" ] || { echo "install-deps: no 6.12 headers in the archive" >&2; exit 1; }
+	echo "install-deps: installing $h612"
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$h612" >/dev/null
 fi
 
 # The guest kernel and the headers we build against must be the same ABI.
