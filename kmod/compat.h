@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * wren: the differences between the kernels wren builds against (Debian's
- * 6.1 and 6.12 lines), kept in one place.  See shared notes kernel-api.md.
+ * 6.1 and 6.12 lines), kept in one place, each with the version that made
+ * it.  `make lint` builds against both.
  *
  * Debian's stable kernels carry backports (6.1.192 has MSG_SPLICE_PAGES yet
  * keeps ->sendpage), so a new symbol proves nothing; what went away with a
