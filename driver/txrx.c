@@ -144,10 +144,10 @@ static bool we_tx_clean(struct we_adapter *a, int budget)
 
 			we_tx_unmap(a, b);
 			if (ntc == last) {
-				ntc = (ntc + 1 == r->count) ? 0 : ntc + 1;
+				ntc = we_ring_next(r, ntc);
 				break;
 			}
-			ntc = (ntc + 1 == r->count) ? 0 : ntc + 1;
+			ntc = we_ring_next(r, ntc);
 		}
 	}
 
@@ -326,15 +326,177 @@ static void we_tx_desc_fill(struct we_ring *r, unsigned int i, dma_addr_t dma,
 	d->upper = cpu_to_le32(upper);
 }
 
+/*
+ * Offloads for skb: a context descriptor for TSO or checksum offload, or
+ * the checksum done here when the device cannot take it.  Fills first's
+ * byte and segment counts (what BQL and the statistics see) and the
+ * descriptors' POPTS in *upper.  The number of context descriptors written
+ * at first_i (0 or 1), or -1 to drop the frame.
+ */
+static int we_tx_offload(struct we_adapter *a, struct sk_buff *skb,
+			 struct we_tx_buf *first, u32 *upper)
+{
+	unsigned int hdrlen = 0, segs;
+	int ctx;
+
+	*upper = 0;
+	ctx = we_tx_tso(a, skb, &hdrlen);
+	if (ctx < 0)
+		return -1;
+	if (ctx) {
+		*upper = WE_TXD_POPTS_IXSM | WE_TXD_POPTS_TXSM;
+		segs = skb_shinfo(skb)->gso_segs;
+		first->bytecount = skb->len + (segs - 1) * hdrlen;
+		first->segs = segs;
+		atomic_long_inc(&a->tx_tso);
+		return 1;
+	}
+	first->bytecount = skb->len;
+	first->segs = 1;
+	if (skb->ip_summed != CHECKSUM_PARTIAL)
+		return 0;
+	ctx = we_tx_csum(a, skb);
+	if (ctx < 0)
+		return skb_checksum_help(skb) ? -1 : 0;
+	*upper = WE_TXD_POPTS_TXSM;
+	atomic_long_inc(&a->tx_csum);
+	return ctx;
+}
+
+/*
+ * DMA-map one piece of the frame: piece 0 is the linear part, piece f the
+ * page fragment f - 1.  *size is its length (0: nothing to map).
+ */
+static dma_addr_t we_tx_map(struct we_adapter *a, struct sk_buff *skb,
+			    unsigned int piece, unsigned int *size)
+{
+	struct device *dev = &a->pdev->dev;
+	skb_frag_t *frag;
+
+	if (!piece) {
+		*size = skb_headlen(skb);
+		if (!*size)
+			return 0;
+		return dma_map_single(dev, skb->data, *size, DMA_TO_DEVICE);
+	}
+	frag = &skb_shinfo(skb)->frags[piece - 1];
+	*size = skb_frag_size(frag);
+	return skb_frag_dma_map(dev, frag, 0, *size, DMA_TO_DEVICE);
+}
+
+/*
+ * Write the data descriptors of one mapped piece, WE_TX_MAX_DATA bytes
+ * each, in the slots after *last (at *last itself for the frame's first
+ * descriptor, *first_desc).  Only the piece's first slot owns the mapping,
+ * so it is unmapped once.  *last is left at the last slot written.
+ */
+static void we_tx_queue(struct we_ring *r, dma_addr_t dma, unsigned int size,
+			bool page, u32 cmd, u32 upper, unsigned int *last,
+			bool *first_desc)
+{
+	unsigned int i = *last, off = 0;
+	struct we_tx_buf *b;
+
+	while (size) {
+		unsigned int chunk = min_t(unsigned int, size, WE_TX_MAX_DATA);
+
+		if (!*first_desc)
+			i = we_ring_next(r, i);
+		*first_desc = false;
+		b = &r->tx_buf[i];
+		if (!off) {
+			b->dma = dma;
+			b->len = size;
+			b->page = page;
+		}
+		we_tx_desc_fill(r, i, dma + off, chunk, cmd, upper);
+		off += chunk;
+		size -= chunk;
+	}
+	*last = i;
+}
+
+/*
+ * Map and queue the linear part, then the page fragments, from slot i on.
+ * 0 with *last the frame's last slot, or -ENOMEM with *last the slot the
+ * failed piece would have started at (everything up to it to unwind).
+ */
+static int we_tx_map_frame(struct we_adapter *a, struct sk_buff *skb,
+			   unsigned int i, u32 cmd, u32 upper,
+			   unsigned int *last)
+{
+	struct we_ring *r = &a->tx_ring;
+	unsigned int f, nfrags = skb_shinfo(skb)->nr_frags;
+	bool first_desc = true;
+
+	*last = i;
+	for (f = 0; f <= nfrags; f++) {
+		unsigned int size;
+		dma_addr_t dma = we_tx_map(a, skb, f, &size);
+
+		if (!size)
+			continue;
+		if (dma_mapping_error(&a->pdev->dev, dma))
+			return -ENOMEM;
+		we_tx_queue(r, dma, size, f > 0, cmd, upper, last, &first_desc);
+	}
+	return 0;
+}
+
+/* Unmap what a failed frame mapped: slots first_i through i. */
+static void we_tx_unwind(struct we_adapter *a, unsigned int first_i,
+			 unsigned int i)
+{
+	struct we_ring *r = &a->tx_ring;
+
+	for (;;) {
+		we_tx_unmap(a, &r->tx_buf[first_i]);
+		if (first_i == i)
+			break;
+		first_i = we_ring_next(r, first_i);
+	}
+	/* A context descriptor may have been written but never published. */
+	a->tx_ctx.valid = false;
+}
+
+/*
+ * Close the frame at slot last: end of packet and report status there,
+ * publish it to the completion path and move the tail (unless more frames
+ * follow at once, netdev_xmit_more()).
+ */
+static void we_tx_publish(struct we_adapter *a, struct sk_buff *skb,
+			  struct we_tx_buf *first, unsigned int last)
+{
+	struct we_ring *r = &a->tx_ring;
+	struct net_device *netdev = a->netdev;
+	unsigned int i = we_ring_next(r, last);
+
+	((struct we_tx_desc *)r->desc)[last].lower |=
+		cpu_to_le32(WE_TXD_CMD_EOP | WE_TXD_CMD_RS);
+	first->skb = skb;
+	skb_tx_timestamp(skb);
+	/* Descriptors and buffer state before the completion marker. */
+	smp_wmb();
+	WRITE_ONCE(first->eop, (struct we_tx_desc *)r->desc + last);
+
+	WRITE_ONCE(r->next_to_use, i);
+	we_maybe_stop_tx(a, WE_TX_DESC_NEEDED);
+
+	if (__netdev_tx_sent_queue(netdev_get_tx_queue(netdev, 0),
+				   first->bytecount, netdev_xmit_more())) {
+		/* Descriptors visible to the device before the tail moves. */
+		dma_wmb();
+		we_wr32(a, WE_TDT, i);
+	}
+}
+
 netdev_tx_t we_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 {
 	struct we_adapter *a = netdev_priv(netdev);
 	struct we_ring *r = &a->tx_ring;
-	struct device *dev = &a->pdev->dev;
-	unsigned int first_i, i, f, needed, hdrlen = 0, segs;
-	struct we_tx_buf *first, *b;
-	u32 cmd, upper = 0;
-	bool offload = false;
+	unsigned int first_i, i, last, needed;
+	struct we_tx_buf *first;
+	u32 cmd, upper;
 	int ctx;
 
 	/* QEMU does not pad short frames. */
@@ -358,126 +520,25 @@ netdev_tx_t we_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	first_i = r->next_to_use;
 	first = &r->tx_buf[first_i];
 
-	ctx = we_tx_tso(a, skb, &hdrlen);
+	ctx = we_tx_offload(a, skb, first, &upper);
 	if (ctx < 0)
 		goto drop;
-	if (ctx) {
-		offload = true;
-		upper = WE_TXD_POPTS_IXSM | WE_TXD_POPTS_TXSM;
-		segs = skb_shinfo(skb)->gso_segs;
-		first->bytecount = skb->len + (segs - 1) * hdrlen;
-		first->segs = segs;
-		atomic_long_inc(&a->tx_tso);
-	} else {
-		first->bytecount = skb->len;
-		first->segs = 1;
-		if (skb->ip_summed == CHECKSUM_PARTIAL) {
-			ctx = we_tx_csum(a, skb);
-			if (ctx < 0) {
-				if (skb_checksum_help(skb))
-					goto drop;
-				ctx = 0;
-			} else {
-				offload = true;
-				upper = WE_TXD_POPTS_TXSM;
-				atomic_long_inc(&a->tx_csum);
-			}
-		}
-	}
-
-	i = first_i;
-	if (ctx) {
-		/* The context slot carries no data. */
-		i = (i + 1 == r->count) ? 0 : i + 1;
-	}
+	/* The context slot carries no data. */
+	i = ctx ? we_ring_next(r, first_i) : first_i;
 
 	cmd = WE_TXD_CMD_IFCS;
-	if (offload)
+	if (upper)
 		cmd |= WE_TXD_CMD_DEXT | WE_TXD_DTYP_D |
 		       (skb_is_gso(skb) ? WE_TXD_CMD_TSE : 0);
 
-	/* Map the linear part, then the page frags, in WE_TX_MAX_DATA pieces. */
-	{
-		unsigned int last_i = i;
-		unsigned int nfrags = skb_shinfo(skb)->nr_frags;
-		bool first_desc = true;
-
-		for (f = 0; f <= nfrags; f++) {
-			unsigned int size, off = 0;
-			dma_addr_t dma;
-			bool page = f > 0;
-
-			if (!page) {
-				size = skb_headlen(skb);
-				if (!size)
-					continue;
-				dma = dma_map_single(dev, skb->data, size,
-						     DMA_TO_DEVICE);
-			} else {
-				skb_frag_t *frag = &skb_shinfo(skb)->frags[f - 1];
-
-				size = skb_frag_size(frag);
-				dma = skb_frag_dma_map(dev, frag, 0, size,
-						       DMA_TO_DEVICE);
-			}
-			if (dma_mapping_error(dev, dma))
-				goto unmap;
-
-			while (size) {
-				unsigned int chunk = min_t(unsigned int, size,
-							   WE_TX_MAX_DATA);
-
-				if (!first_desc)
-					i = (i + 1 == r->count) ? 0 : i + 1;
-				first_desc = false;
-				b = &r->tx_buf[i];
-				/* Only the first chunk owns the mapping. */
-				if (!off) {
-					b->dma = dma;
-					b->len = size;
-					b->page = page;
-				}
-				we_tx_desc_fill(r, i, dma + off, chunk, cmd, upper);
-				last_i = i;
-				off += chunk;
-				size -= chunk;
-			}
-		}
-
-		/* Last descriptor: end of packet, report status. */
-		((struct we_tx_desc *)r->desc)[last_i].lower |=
-			cpu_to_le32(WE_TXD_CMD_EOP | WE_TXD_CMD_RS);
-		i = (last_i + 1 == r->count) ? 0 : last_i + 1;
-		first->skb = skb;
-		skb_tx_timestamp(skb);
-		/* Descriptors and buffer state before the completion marker. */
-		smp_wmb();
-		WRITE_ONCE(first->eop, (struct we_tx_desc *)r->desc + last_i);
+	if (we_tx_map_frame(a, skb, i, cmd, upper, &last)) {
+		we_tx_unwind(a, first_i, last);
+		dev_warn_ratelimited(&a->pdev->dev, "TX DMA mapping failed\n");
+		goto drop;
 	}
-
-	WRITE_ONCE(r->next_to_use, i);
-	we_maybe_stop_tx(a, WE_TX_DESC_NEEDED);
-
-	if (__netdev_tx_sent_queue(netdev_get_tx_queue(netdev, 0),
-				   first->bytecount, netdev_xmit_more())) {
-		/* Descriptors visible to the device before the tail moves. */
-		dma_wmb();
-		we_wr32(a, WE_TDT, i);
-	}
+	we_tx_publish(a, skb, first, last);
 	return NETDEV_TX_OK;
 
-unmap:
-	/* Unwind the mappings made so far (from first_i, through i). */
-	for (;;) {
-		b = &r->tx_buf[first_i];
-		we_tx_unmap(a, b);
-		if (first_i == i)
-			break;
-		first_i = (first_i + 1 == r->count) ? 0 : first_i + 1;
-	}
-	/* A context descriptor may have been written but never published. */
-	a->tx_ctx.valid = false;
-	dev_warn_ratelimited(dev, "TX DMA mapping failed\n");
 drop:
 	first->skb = NULL;
 	first->eop = NULL;
@@ -571,7 +632,7 @@ void we_rx_refill(struct we_adapter *a, bool napi, bool final)
 		d->length = 0;
 		d->status = 0;
 		d->errors = 0;
-		ntu = (ntu + 1 == r->count) ? 0 : ntu + 1;
+		ntu = we_ring_next(r, ntu);
 	}
 	r->next_to_use = ntu;
 
@@ -670,7 +731,7 @@ static int we_rx_clean(struct we_adapter *a, int budget)
 		len = le16_to_cpu(d->length);
 		errors = d->errors;
 
-		ntc = (ntc + 1 == r->count) ? 0 : ntc + 1;
+		ntc = we_ring_next(r, ntc);
 		r->next_to_clean = ntc;
 		if (++cleaned >= WE_RX_REFILL_BATCH) {
 			we_rx_refill(a, true, false);

@@ -70,13 +70,6 @@
 #define WE_IMS_ENABLE	(WE_INT_TXDW | WE_INT_LSC | WE_INT_RXDMT0 | \
 			 WE_INT_RXO | WE_INT_RXT0 | WE_INT_RXSEQ)
 
-/* Module parameters (validated at module load, read-only afterwards). */
-extern unsigned int we_param_tx_ring;
-extern unsigned int we_param_rx_ring;
-extern unsigned int we_param_rx_usecs;
-extern unsigned int we_param_copybreak;
-extern bool we_param_adaptive;
-
 /* One transmit descriptor's software state. */
 struct we_tx_buf {
 	/* Set on the first slot of a frame only: */
@@ -146,8 +139,6 @@ struct we_hw_stat {
 	bool running;		/* not cleared by reading (QEMU) */
 };
 
-extern const struct we_hw_stat we_hw_stats[];
-extern const unsigned int we_hw_stats_count;
 #define WE_HW_STATS_MAX	64
 
 /*
@@ -232,6 +223,13 @@ static inline void we_flush(struct we_adapter *a)
 	we_rd32(a, WE_STATUS);
 }
 
+/* The slot after i, wrapping at the ring's end. */
+static inline unsigned int we_ring_next(const struct we_ring *r,
+					unsigned int i)
+{
+	return (i + 1 == r->count) ? 0 : i + 1;
+}
+
 /* Free descriptors in a ring, keeping one unused. */
 static inline unsigned int we_ring_unused(const struct we_ring *r,
 					  unsigned int ntu, unsigned int ntc)
@@ -239,7 +237,9 @@ static inline unsigned int we_ring_unused(const struct we_ring *r,
 	return ((ntc > ntu) ? 0 : r->count) + ntc - ntu - 1;
 }
 
-/* hw.c */
+/* ---- hw.c: reset, MAC filters, statistics -------------------------------- */
+extern const struct we_hw_stat we_hw_stats[];
+extern const unsigned int we_hw_stats_count;
 void we_hw_quiesce(struct we_adapter *a);
 int we_hw_read_mac(struct we_adapter *a, u8 *mac);
 void we_hw_set_rar(struct we_adapter *a, unsigned int idx, const u8 *mac);
@@ -249,7 +249,7 @@ void we_hw_update_stats(struct we_adapter *a);
 void we_hw_reset_stats(struct we_adapter *a);
 u32 we_hw_rx_usecs_to_itr(unsigned int usecs);
 
-/* netdev.c */
+/* ---- netdev.c: net_device_ops, watchdog, reset --------------------------- */
 extern const struct net_device_ops we_netdev_ops;
 void we_watchdog_task(struct work_struct *work);
 void we_reset_task(struct work_struct *work);
@@ -257,7 +257,7 @@ int we_resize_rings(struct we_adapter *a, unsigned int tx, unsigned int rx);
 void we_set_itr(struct we_adapter *a);
 void we_adapt_itr(struct we_adapter *a);
 
-/* txrx.c */
+/* ---- txrx.c: rings, transmit, NAPI receive ------------------------------- */
 int we_ring_alloc(struct we_adapter *a, struct we_ring *r, unsigned int count,
 		  bool tx);
 void we_ring_free(struct we_adapter *a, struct we_ring *r);
@@ -269,7 +269,15 @@ void we_rx_refill(struct we_adapter *a, bool napi, bool final);
 netdev_tx_t we_xmit_frame(struct sk_buff *skb, struct net_device *netdev);
 int we_poll(struct napi_struct *napi, int budget);
 
-/* ethtool.c */
+/* ---- ethtool.c: ethtool_ops ---------------------------------------------- */
 void we_set_ethtool_ops(struct net_device *netdev);
+
+/* ---- main.c: PCI probe and module parameters ----------------------------- */
+/* Module parameters (validated at module load, read-only afterwards). */
+extern unsigned int we_param_tx_ring;
+extern unsigned int we_param_rx_ring;
+extern unsigned int we_param_rx_usecs;
+extern unsigned int we_param_copybreak;
+extern bool we_param_adaptive;
 
 #endif /* WREN_E1000_H */
