@@ -8,7 +8,7 @@
  * are seen too.
  */
 #include "kselftest_harness.h"
-#include "net_lib.h"
+#include "net.h"
 
 #define NOBODY		"192.0.2.12"	/* on link, nobody answers */
 #define FAKE		"192.0.2.9"	/* a sender we make up */

@@ -9,7 +9,7 @@
  * 192.0.2.0/28 and 198.51.100.0/24.
  */
 #include "kselftest_harness.h"
-#include "net_lib.h"
+#include "net.h"
 
 #define FAR_NS		"wtfar"
 #define FAR_ADDR	"198.51.100.2"

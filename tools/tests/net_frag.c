@@ -11,7 +11,7 @@
  *    (type 11, code 1) quoting it.
  */
 #include "kselftest_harness.h"
-#include "net_lib.h"
+#include "net.h"
 
 #define PORT	7101		/* the wren socket */
 #define SPORT	7102		/* the source port of the hand-built datagrams */

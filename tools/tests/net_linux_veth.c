@@ -7,7 +7,7 @@
  * orphan.  TCP: 64 MiB each way, clean and through 1% loss, sha256 equal.
  */
 #include "kselftest_harness.h"
-#include "net_lib.h"
+#include "net.h"
 
 #define PORTA	7301
 #define PORTB	7302

@@ -11,7 +11,7 @@
  * wtm0, which wren is attached to as well (192.0.2.33).
  */
 #include "kselftest_harness.h"
-#include "net_lib.h"
+#include "net.h"
 
 #define PORT		7201	/* a bound wren socket */
 #define SPORT		7202

@@ -12,7 +12,7 @@
 #include <sys/syscall.h>
 
 #include "kselftest_harness.h"
-#include "net_lib.h"
+#include "net.h"
 
 #define WREN_KO		WT_MODDIR "/wren.ko"
 

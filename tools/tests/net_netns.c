@@ -8,7 +8,7 @@
  * when its namespace goes away or it moves to another one.
  */
 #include "kselftest_harness.h"
-#include "net_lib.h"
+#include "net.h"
 
 #define NSA	"wta"
 #define NSB	"wtb"

@@ -7,7 +7,7 @@
  * with the gateway's MAC as its destination, shows the route wren chose.
  */
 #include "kselftest_harness.h"
-#include "net_lib.h"
+#include "net.h"
 
 #define DPORT	9		/* discard */
 

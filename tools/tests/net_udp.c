@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "kselftest_harness.h"
-#include "net_lib.h"
+#include "net.h"
 
 #define WPORT	7001		/* the wren socket's port */
 #define LPORT	7002		/* the Linux socket's port */

@@ -7,7 +7,7 @@
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
 #include "kselftest_harness.h"
-#include "wren_sock_test.h"
+#include "sock.h"
 
 FIXTURE(ping) {
 	int fd;
@@ -28,7 +28,7 @@ FIXTURE_TEARDOWN(ping)
 static ssize_t send_echo(int fd, const char *ip, uint16_t seq,
 			 const void *data, size_t len)
 {
-	struct sockaddr_wren a = ws_addr(ip, 0);
+	struct sockaddr_wren a = nt_swren(ip, 0);
 	char buf[2048];
 	struct icmphdr *h = (struct icmphdr *)buf;
 
@@ -71,7 +71,7 @@ TEST_F(ping, echo_reply)
 
 TEST_F(ping, bound_id_and_proc)
 {
-	struct sockaddr_wren a = ws_addr(NULL, 4242);
+	struct sockaddr_wren a = nt_swren(NULL, 4242);
 	struct icmphdr h;
 	char line[512];
 
@@ -121,7 +121,7 @@ TEST_F(ping, echo_30000)
 {
 	size_t len = 30000;
 	char *out = malloc(len + 8), *in = malloc(len + 9);
-	struct sockaddr_wren a = ws_addr(WS_PEER_IP, 0);
+	struct sockaddr_wren a = nt_swren(WS_PEER_IP, 0);
 	struct icmphdr *h = (struct icmphdr *)out;
 
 	ASSERT_NE(NULL, out);
@@ -146,7 +146,7 @@ TEST(ids_distinct)
 	int fds[N], ids[N], i, j;
 
 	for (i = 0; i < N; i++) {
-		struct sockaddr_wren a = ws_addr(NULL, 0);
+		struct sockaddr_wren a = nt_swren(NULL, 0);
 
 		fds[i] = socket(AF_WREN, SOCK_DGRAM, IPPROTO_ICMP);
 		ASSERT_LE(0, fds[i]);
@@ -162,7 +162,7 @@ TEST(ids_distinct)
 
 TEST_F(ping, errors)
 {
-	struct sockaddr_wren a = ws_addr(WS_PEER_IP, 0);
+	struct sockaddr_wren a = nt_swren(WS_PEER_IP, 0);
 	struct icmphdr h = { .type = ICMP_ECHOREPLY };
 
 	/* only echo requests, with a whole header */
@@ -191,7 +191,7 @@ TEST_F(ping, errors)
 
 TEST_F(ping, connected_host_unreachable)
 {
-	struct sockaddr_wren a = ws_addr(WS_DEAD_IP, 0);
+	struct sockaddr_wren a = nt_swren(WS_DEAD_IP, 0);
 	double end = wt_now() + 15;
 	int err = 0;
 

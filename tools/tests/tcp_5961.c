@@ -12,7 +12,7 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include "kselftest_harness.h"
-#include "tcp_test.h"
+#include "tcp.h"
 
 #define PORT	6500
 
@@ -51,14 +51,14 @@ static bool alive(int w, int l)
 
 FIXTURE_SETUP(rfc5961)
 {
-	struct sockaddr_in la = ws_inaddr(NULL, PORT);
-	struct sockaddr_wren a = ws_addr(WS_PEER_IP, PORT), me;
+	struct sockaddr_in la = nt_sin(NULL, PORT);
+	struct sockaddr_wren a = nt_swren(WS_PEER_IP, PORT), me;
 	socklen_t len = sizeof(me);
 	int one = 1, lfd;
 
 	signal(SIGPIPE, SIG_IGN);
 	ASSERT_EQ(0, ws_net_up());
-	lfd = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
+	lfd = nt_socket(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
 	ASSERT_LE(0, lfd);
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&la, sizeof(la)));
@@ -70,7 +70,7 @@ FIXTURE_SETUP(rfc5961)
 	close(lfd);
 	ASSERT_EQ(0, getsockname(self->w, (struct sockaddr *)&me, &len));
 	self->wport = ntohs(me.swren_port);
-	self->raw = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_RAW, IPPROTO_TCP);
+	self->raw = nt_socket(WT_PEER_NS, AF_INET, SOCK_RAW, IPPROTO_TCP);
 	ASSERT_LE(0, self->raw);
 	ASSERT_TRUE(alive(self->w, self->l));
 	info(_metadata, self->w, &self->ti);

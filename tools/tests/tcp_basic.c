@@ -11,14 +11,14 @@
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
 #include "kselftest_harness.h"
-#include "tcp_test.h"
+#include "tcp.h"
 
 #define NS2	"t2"
 #define IP1	"203.0.113.33"
 #define IP2	"203.0.113.34"
 #define PORT	6100
 
-/* The same pair as tcp_netem.h (one boot may run both). */
+/* The same pair as lib/netem.h (one boot may run both). */
 static int veth_up(void)
 {
 	return ws_veth_pair(NS2, "tv0", "tv1", IP1, IP2, true);
@@ -137,7 +137,7 @@ static bool proc_has(int lport, int st)
 /* Connect, accept, data both ways, close: the states along the way. */
 TEST_F(tcp, wren_to_wren_states)
 {
-	struct sockaddr_wren a = ws_addr(IP1, PORT + 4);
+	struct sockaddr_wren a = nt_swren(IP1, PORT + 4);
 	int l, s, c;
 	char buf[16];
 
@@ -145,7 +145,7 @@ TEST_F(tcp, wren_to_wren_states)
 	l = tt_listener(PORT + 4, 8);
 	ASSERT_LE(0, l);
 	EXPECT_TRUE(proc_has(PORT + 4, 0x0A));
-	c = ws_socket_in(NS2, AF_WREN, SOCK_STREAM, 0);
+	c = nt_socket(NS2, AF_WREN, SOCK_STREAM, 0);
 	ASSERT_LE(0, c);
 	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)))
 		TH_LOG("connect: %s", strerror(errno));
@@ -170,7 +170,7 @@ TEST_F(tcp, wren_to_wren_states)
 
 TEST_F(tcp, connect_refused)
 {
-	struct sockaddr_wren a = ws_addr(WS_PEER_IP, 1);
+	struct sockaddr_wren a = nt_swren(WS_PEER_IP, 1);
 
 	EXPECT_EQ(-1, connect(self->fd, (struct sockaddr *)&a, sizeof(a)));
 	EXPECT_EQ(ECONNREFUSED, errno);
@@ -178,7 +178,7 @@ TEST_F(tcp, connect_refused)
 
 TEST_F(tcp, errno_cases)
 {
-	struct sockaddr_wren a = ws_addr(NULL, PORT + 5), peer;
+	struct sockaddr_wren a = nt_swren(NULL, PORT + 5), peer;
 	socklen_t len = sizeof(peer);
 	int l, c;
 
@@ -200,7 +200,7 @@ TEST_F(tcp, errno_cases)
 
 	/* An address that is not ours. */
 	c = socket(AF_WREN, SOCK_STREAM, 0);
-	a = ws_addr(WS_PEER_IP, 0);
+	a = nt_swren(WS_PEER_IP, 0);
 	EXPECT_EQ(-1, bind(c, (struct sockaddr *)&a, sizeof(a)));
 	EXPECT_EQ(EADDRNOTAVAIL, errno);
 	close(c);
@@ -211,7 +211,7 @@ TEST_F(tcp, errno_cases)
 	ASSERT_EQ(0, l);
 	ASSERT_TRUE(WT_WAIT(10000, peer_listening(PORT + 6)));
 	c = socket(AF_WREN, SOCK_STREAM, 0);
-	a = ws_addr(WS_PEER_IP, PORT + 6);
+	a = nt_swren(WS_PEER_IP, PORT + 6);
 	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)))
 		TH_LOG("connect: %s", strerror(errno));
 	EXPECT_EQ(-1, connect(c, (struct sockaddr *)&a, sizeof(a)));
@@ -224,7 +224,7 @@ TEST_F(tcp, errno_cases)
 
 TEST_F(tcp, nonblocking_connect)
 {
-	struct sockaddr_wren a = ws_addr(WS_PEER_IP, PORT + 7);
+	struct sockaddr_wren a = nt_swren(WS_PEER_IP, PORT + 7);
 	struct pollfd p = { .fd = self->fd, .events = POLLOUT };
 	int err = -1;
 	socklen_t len = sizeof(err);
@@ -250,7 +250,7 @@ TEST_F(tcp, nonblocking_connect)
 
 TEST_F(tcp, options_and_info)
 {
-	struct sockaddr_wren a = ws_addr(IP1, PORT + 8);
+	struct sockaddr_wren a = nt_swren(IP1, PORT + 8);
 	struct wren_tcp_info ti;
 	socklen_t len = sizeof(ti);
 	char cc[16] = "";
@@ -270,7 +270,7 @@ TEST_F(tcp, options_and_info)
 
 	l = tt_listener(PORT + 8, 8);
 	ASSERT_LE(0, l);
-	c = ws_socket_in(NS2, AF_WREN, SOCK_STREAM, 0);
+	c = nt_socket(NS2, AF_WREN, SOCK_STREAM, 0);
 	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
 	s = accept(l, NULL, NULL);
 	ASSERT_LE(0, s);

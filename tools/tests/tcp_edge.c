@@ -31,7 +31,7 @@
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
 #include "kselftest_harness.h"
-#include "tcp_test.h"
+#include "tcp.h"
 
 #define FAR_NS		"edgefar"	/* behind the peer, for PMTU */
 #define FAR_IP		"203.0.113.2"
@@ -96,8 +96,8 @@ static int local_port(int fd)
 /* A Linux listener on @port in namespace @ns. */
 static int linux_listener(const char *ns, int port)
 {
-	struct sockaddr_in la = ws_inaddr(NULL, port);
-	int one = 1, fd = ws_socket_in(ns, AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in la = nt_sin(NULL, port);
+	int one = 1, fd = nt_socket(ns, AF_INET, SOCK_STREAM, 0);
 
 	if (fd < 0)
 		return -1;
@@ -264,7 +264,7 @@ static int far_up(void)
  */
 static int far_pair(int port, int maxseg, int *w, int *l)
 {
-	struct sockaddr_wren a = ws_addr(FAR_IP, port);
+	struct sockaddr_wren a = nt_swren(FAR_IP, port);
 	int lfd;
 
 	if (far_up())
@@ -504,7 +504,7 @@ TEST_F_TIMEOUT(edge, linger_times_out_orphan_delivers, 300)
 
 TEST_F_TIMEOUT(edge, maxseg_before_connect, 200)
 {
-	struct sockaddr_wren a = ws_addr(WS_PEER_IP, 7006);
+	struct sockaddr_wren a = nt_swren(WS_PEER_IP, 7006);
 	struct tcp_info li;
 	struct wren_tcp_info ti;
 	socklen_t len = sizeof(li);
@@ -552,7 +552,7 @@ static int raw_pair(struct __test_metadata *_metadata, int port, int *w,
 	ASSERT_EQ(0, tt_pair(port, w, l)) return -1;
 	ASSERT_TRUE(alive(*w, *l)) return -1;
 	ASSERT_EQ(0, wren_info(*w, ti)) return -1;
-	raw = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_RAW, IPPROTO_TCP);
+	raw = nt_socket(WT_PEER_NS, AF_INET, SOCK_RAW, IPPROTO_TCP);
 	ASSERT_LE(0, raw) return -1;
 	return raw;
 }
@@ -1017,8 +1017,8 @@ static int cli_socket(enum fam f)
 /* connect() of a client socket of family @f to the Linux peer @ip:@port. */
 static int cli_connect(enum fam f, int fd, const char *ip, int port)
 {
-	struct sockaddr_wren wa = ws_addr(ip, port);
-	struct sockaddr_in ia = ws_inaddr(ip, port);
+	struct sockaddr_wren wa = nt_swren(ip, port);
+	struct sockaddr_in ia = nt_sin(ip, port);
 
 	if (f == F_WREN)
 		return connect(fd, (struct sockaddr *)&wa, sizeof(wa));

@@ -18,7 +18,7 @@
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
 #include "kselftest_harness.h"
-#include "tcp_test.h"
+#include "tcp.h"
 
 #define PORT		6700
 #define NOBODY_IP	"192.0.2.10"	/* on link, static ARP to nobody */
@@ -106,8 +106,8 @@ static bool stat_has(int lport, int rport, const char *state, long *rxq,
 /* A Linux client in the peer namespace connected to wren's @port. */
 static int linux_client(int port)
 {
-	struct sockaddr_in a = ws_inaddr(WS_WREN_IP, port);
-	int fd = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = nt_sin(WS_WREN_IP, port);
+	int fd = nt_socket(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
 
 	if (fd < 0)
 		return -1;
@@ -135,7 +135,7 @@ static unsigned short csum16(const void *p, size_t len, unsigned long sum)
  */
 static int spoofed_syn(unsigned short sport, unsigned short dport)
 {
-	struct sockaddr_in dst = ws_inaddr(WS_WREN_IP, dport);
+	struct sockaddr_in dst = nt_sin(WS_WREN_IP, dport);
 	unsigned char pkt[40];
 	struct iphdr *ip = (struct iphdr *)pkt;
 	struct tcphdr *th = (struct tcphdr *)(pkt + 20);
@@ -150,7 +150,7 @@ static int spoofed_syn(unsigned short sport, unsigned short dport)
 	int fd, one = 1, rc;
 	size_t i;
 
-	fd = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_RAW, IPPROTO_RAW);
+	fd = nt_socket(WT_PEER_NS, AF_INET, SOCK_RAW, IPPROTO_RAW);
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one));
@@ -279,7 +279,7 @@ TEST_F_TIMEOUT(gaps, closing_state, 60)
 /* SYN_SENT, FIN_WAIT1, FIN_WAIT2 on a wren client. */
 TEST_F_TIMEOUT(gaps, client_states, 60)
 {
-	struct sockaddr_wren a = ws_addr(WS_DEAD_IP, PORT + 1);
+	struct sockaddr_wren a = nt_swren(WS_DEAD_IP, PORT + 1);
 	int fd, lp;
 	char buf[8];
 
@@ -374,7 +374,7 @@ TEST_F(gaps, sigpipe_after_peer_reset)
  */
 TEST_F_TIMEOUT(gaps, connect_timeout, 60)
 {
-	struct sockaddr_wren a = ws_addr(WS_DEAD_IP, PORT + 6);
+	struct sockaddr_wren a = nt_swren(WS_DEAD_IP, PORT + 6);
 	struct timeval tv = { .tv_usec = 300000 };
 	int v = 2000, fd, err = -1;
 	socklen_t len = sizeof(err);
@@ -506,12 +506,12 @@ TEST_F_TIMEOUT(gaps, isn_unpredictable, 60)
 {
 	enum { N = 24 };
 	double x[N], y[N], sx = 0, sy = 0, sxx = 0, sxy = 0, a, b, rss = 0;
-	struct sockaddr_in la = ws_inaddr(NULL, PORT + 10);
-	struct sockaddr_wren ra = ws_addr(WS_PEER_IP, PORT + 10);
+	struct sockaddr_in la = nt_sin(NULL, PORT + 10);
+	struct sockaddr_wren ra = nt_swren(WS_PEER_IP, PORT + 10);
 	unsigned int prev = 0;
 	int lfd, one = 1, i;
 
-	lfd = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
+	lfd = nt_socket(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
 	ASSERT_LE(0, lfd);
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	ASSERT_EQ(0, bind(lfd, (struct sockaddr *)&la, sizeof(la)));

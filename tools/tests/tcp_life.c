@@ -9,7 +9,7 @@
 #include <signal.h>
 #include <sys/syscall.h>
 #include "kselftest_harness.h"
-#include "wren_sock_test.h"
+#include "sock.h"
 
 #define NS2	"d2"
 #define IP1	"203.0.113.65"
@@ -25,16 +25,16 @@ static int veth_up(void)
 /* n connections from NS2 to us; the NS2 side closes first (TIME_WAIT). */
 static int churn(int port, int n)
 {
-	struct sockaddr_wren a = ws_addr(NULL, port);
+	struct sockaddr_wren a = nt_swren(NULL, port);
 	int one = 1, l, i;
 
 	l = socket(AF_WREN, SOCK_STREAM, 0);
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 16))
 		return -1;
-	a = ws_addr(IP1, port);
+	a = nt_swren(IP1, port);
 	for (i = 0; i < n; i++) {
-		int c = ws_socket_in(NS2, AF_WREN, SOCK_STREAM, 0), s;
+		int c = nt_socket(NS2, AF_WREN, SOCK_STREAM, 0), s;
 		char buf[4];
 
 		if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof(a)))
@@ -65,11 +65,11 @@ static int count_tw(const char *ns)
 /* wren (here) to Linux (peer); wren closes first: TIME_WAIT here. */
 static int churn_peer(int port, int n)
 {
-	struct sockaddr_in la = ws_inaddr(NULL, port);
-	struct sockaddr_wren a = ws_addr(WS_PEER_IP, port);
+	struct sockaddr_in la = nt_sin(NULL, port);
+	struct sockaddr_wren a = nt_swren(WS_PEER_IP, port);
 	int one = 1, l, i;
 
-	l = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
+	l = nt_socket(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (l < 0 || bind(l, (struct sockaddr *)&la, sizeof(la)) ||
 	    listen(l, 16))
@@ -117,7 +117,7 @@ TEST_F_TIMEOUT(life, netns_delete_with_time_wait, 60)
 
 TEST_F_TIMEOUT(life, unload_with_time_wait, 60)
 {
-	struct sockaddr_wren a = ws_addr(WS_PEER_IP, 1);
+	struct sockaddr_wren a = nt_swren(WS_PEER_IP, 1);
 	int fd, rc = -1, i;
 
 	ASSERT_EQ(0, ws_net_up());

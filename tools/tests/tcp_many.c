@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include "kselftest_harness.h"
-#include "wren_sock_test.h"
+#include "sock.h"
 
 #define PORT	6900
 #define N	1000
@@ -62,8 +62,8 @@ FIXTURE_TEARDOWN(many)
 static void round_trip(struct __test_metadata *_metadata, int *lfd,
 		       int port)
 {
-	struct sockaddr_wren a = ws_addr(NULL, port);
-	struct sockaddr_in ra = ws_inaddr(WS_WREN_IP, port);
+	struct sockaddr_wren a = nt_swren(NULL, port);
+	struct sockaddr_in ra = nt_sin(WS_WREN_IP, port);
 	int i, one = 1, base, accepted = 0, peak;
 	double t0 = wt_now();
 	char buf[64];
@@ -77,7 +77,7 @@ static void round_trip(struct __test_metadata *_metadata, int *lfd,
 
 	/* Connect in waves, accepting as we go. */
 	for (i = 0; i < N; i++) {
-		cli[i] = ws_socket_in(WT_PEER_NS, AF_INET,
+		cli[i] = nt_socket(WT_PEER_NS, AF_INET,
 				      SOCK_STREAM | SOCK_NONBLOCK, 0);
 		ASSERT_LE(0, cli[i]) TH_LOG("socket %d: %s", i,
 					    strerror(errno));

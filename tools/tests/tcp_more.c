@@ -11,7 +11,7 @@
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
 #include "kselftest_harness.h"
-#include "tcp_test.h"
+#include "tcp.h"
 
 #define NS2	"m2"
 #define IP1	"203.0.113.49"
@@ -27,12 +27,12 @@ static int veth_up(void)
 /* A connected wren pair over veth: *c in NS2, *s here. */
 static int wren_pair(int port, int *c, int *s)
 {
-	struct sockaddr_wren a = ws_addr(IP1, port);
+	struct sockaddr_wren a = nt_swren(IP1, port);
 	int l = tt_listener(port, 4);
 
 	if (l < 0)
 		return -1;
-	*c = ws_socket_in(NS2, AF_WREN, SOCK_STREAM, 0);
+	*c = nt_socket(NS2, AF_WREN, SOCK_STREAM, 0);
 	if (*c < 0 || connect(*c, (struct sockaddr *)&a, sizeof(a))) {
 		close(l);
 		return -1;
@@ -73,7 +73,7 @@ FIXTURE_TEARDOWN(more)
  */
 TEST_F_TIMEOUT(more, syn_cookies, 60)
 {
-	struct sockaddr_in a = ws_inaddr(WS_WREN_IP, PORT);
+	struct sockaddr_in a = nt_sin(WS_WREN_IP, PORT);
 	long long sent = ws_snmp("TcpExt", "SyncookiesSent");
 	long long recv = ws_snmp("TcpExt", "SyncookiesRecv");
 	struct wren_tcp_info ti;
@@ -83,7 +83,7 @@ TEST_F_TIMEOUT(more, syn_cookies, 60)
 	ASSERT_LE(0, self->a);
 	ASSERT_EQ(0, wt_peer("tc qdisc add dev peer0 root netem delay 200ms"));
 	for (i = 0; i < 3; i++) {
-		c[i] = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
+		c[i] = nt_socket(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
 		ASSERT_LE(0, c[i]);
 		fcntl(c[i], F_SETFL, O_NONBLOCK);
 		connect(c[i], (struct sockaddr *)&a, sizeof(a));
@@ -123,15 +123,15 @@ TEST_F_TIMEOUT(more, syn_cookies, 60)
  */
 TEST_F_TIMEOUT(more, simultaneous_open_and_close, 60)
 {
-	struct sockaddr_wren la = ws_addr(IP1, PORT + 1);
-	struct sockaddr_wren lb = ws_addr(IP2, PORT + 2);
+	struct sockaddr_wren la = nt_swren(IP1, PORT + 1);
+	struct sockaddr_wren lb = nt_swren(IP2, PORT + 2);
 	struct pollfd p[2];
 	char buf[8];
 
 	ASSERT_EQ(0, wt_sh("tc qdisc add dev mv0 root netem delay 100ms"));
 	ASSERT_EQ(0, wt_run(NS2, "tc qdisc add dev mv1 root netem delay 100ms"));
 	self->a = socket(AF_WREN, SOCK_STREAM, 0);
-	self->b = ws_socket_in(NS2, AF_WREN, SOCK_STREAM, 0);
+	self->b = nt_socket(NS2, AF_WREN, SOCK_STREAM, 0);
 	ASSERT_LE(0, self->a);
 	ASSERT_LE(0, self->b);
 	ASSERT_EQ(0, bind(self->a, (struct sockaddr *)&la, sizeof(la)));
@@ -215,7 +215,7 @@ TEST_F(more, sndbuf_bound)
 /* To one of our own addresses: through IP's loopback queue. */
 TEST_F(more, own_address)
 {
-	struct sockaddr_wren a = ws_addr(WS_WREN_IP, PORT + 6);
+	struct sockaddr_wren a = nt_swren(WS_WREN_IP, PORT + 6);
 	int l = tt_listener(PORT + 6, 4);
 	static char buf[1 << 20];
 	long long got = 0;
@@ -239,8 +239,8 @@ TEST_F(more, own_address)
 /* Unreachable destinations: no route, and a host that never answers ARP. */
 TEST_F_TIMEOUT(more, unreachable, 60)
 {
-	struct sockaddr_wren nr = ws_addr(WS_NOROUTE_IP, 80);
-	struct sockaddr_wren dead = ws_addr(WS_DEAD_IP, 80);
+	struct sockaddr_wren nr = nt_swren(WS_NOROUTE_IP, 80);
+	struct sockaddr_wren dead = nt_swren(WS_DEAD_IP, 80);
 	int fd = socket(AF_WREN, SOCK_STREAM, 0);
 
 	ASSERT_LE(0, fd);

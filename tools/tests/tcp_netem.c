@@ -3,9 +3,9 @@
  * wren TCP with the guest's Linux TCP through netem, both ways: 64 MiB a
  * transfer, sha256 checked, netem on both qdiscs of the wire (eth0 for
  * what wren sends, peer0 for what Linux sends).  The transfers and the
- * impairments are in tcp_netem.h; wren to wren is tcp_netem_ww.c.
+ * impairments are in lib/netem.h; wren to wren is tcp_netem_ww.c.
  */
-#include "tcp_netem.h"
+#include "netem.h"
 
 TEST_F_TIMEOUT(netem, loss_wren_to_linux, 600)
 {

@@ -3,9 +3,9 @@
  * wren TCP with wren TCP over veth through netem, both ways: 64 MiB a
  * transfer, sha256 checked.  netem sits on the far veth end (tv1), so it
  * hits the data one way and the ACKs the other.  The transfers and the
- * impairments are in tcp_netem.h.
+ * impairments are in lib/netem.h.
  */
-#include "tcp_netem.h"
+#include "netem.h"
 
 TEST_F_TIMEOUT(netem, loss_wren_wren, 900)
 {

@@ -23,7 +23,7 @@
 #include <net/if.h>
 #include <signal.h>
 #include "kselftest_harness.h"
-#include "tcp_test.h"
+#include "tcp.h"
 
 #define LNS		"lref"
 #define WREN_IP2	"192.0.2.3"	/* a second address on eth0 */
@@ -56,12 +56,12 @@ static socklen_t side_addr(const struct side *s, const char *ip, int port,
 {
 	memset(ss, 0, sizeof(*ss));
 	if (s->family == AF_WREN) {
-		struct sockaddr_wren a = ws_addr(ip, port);
+		struct sockaddr_wren a = nt_swren(ip, port);
 
 		memcpy(ss, &a, sizeof(a));
 		return sizeof(a);
 	}
-	struct sockaddr_in a = ws_inaddr(ip, port);
+	struct sockaddr_in a = nt_sin(ip, port);
 
 	memcpy(ss, &a, sizeof(a));
 	return sizeof(a);
@@ -72,7 +72,7 @@ static int side_socket(const struct side *s, bool reuse)
 	int one = 1, fd;
 
 	if (s->ns)
-		fd = ws_socket_in(s->ns, s->family, SOCK_STREAM, 0);
+		fd = nt_socket(s->ns, s->family, SOCK_STREAM, 0);
 	else
 		fd = socket(s->family, SOCK_STREAM, 0);
 	if (fd >= 0 && reuse)
@@ -216,9 +216,9 @@ static int listener(const struct side *s)
 
 	if (s->family == AF_WREN) {
 		/* wren's peer is Linux's socket in namespace "peer". */
-		struct sockaddr_in a = ws_inaddr(NULL, SRV_PORT);
+		struct sockaddr_in a = nt_sin(NULL, SRV_PORT);
 
-		fd = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
+		fd = nt_socket(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
 		memcpy(&ss, &a, sizeof(a));
 		len = sizeof(a);
 	} else {
@@ -546,7 +546,7 @@ static int peerb_up(void)
 static int dev_listener(const char *dev, int port)
 {
 	int fd = socket(AF_WREN, SOCK_STREAM, 0);
-	struct sockaddr_wren a = ws_addr(NULL, port);
+	struct sockaddr_wren a = nt_swren(NULL, port);
 
 	if (fd < 0)
 		return -1;
@@ -562,9 +562,9 @@ static int dev_listener(const char *dev, int port)
 /* A Linux client in ns from 192.0.2.2:sport to 192.0.2.1:port. */
 static int linux_client(const char *ns, int sport, int port)
 {
-	struct sockaddr_in me = ws_inaddr(WS_PEER_IP, sport);
-	struct sockaddr_in to = ws_inaddr(WS_WREN_IP, port);
-	int one = 1, fd = ws_socket_in(ns, AF_INET, SOCK_STREAM, 0), err;
+	struct sockaddr_in me = nt_sin(WS_PEER_IP, sport);
+	struct sockaddr_in to = nt_sin(WS_WREN_IP, port);
+	int one = 1, fd = nt_socket(ns, AF_INET, SOCK_STREAM, 0), err;
 
 	if (fd < 0)
 		return -1;

@@ -27,8 +27,8 @@
 #include <netinet/tcp.h>
 #include <signal.h>
 #include "kselftest_harness.h"
-#include "net_lib.h"
-#include "wren_sock_test.h"
+#include "net.h"
+#include "sock.h"
 
 #define FAKE	"192.0.2.7"	/* the scripted peer's address */
 #define PORT	6900
@@ -296,7 +296,7 @@ static void open_to_wren(struct __test_metadata *_metadata,
 			 FIXTURE_DATA(wire) *self, int port, uint32_t isn,
 			 struct seg *sa)
 {
-	struct sockaddr_wren a = ws_addr(NULL, port);
+	struct sockaddr_wren a = nt_swren(NULL, port);
 	struct wire *w = &self->w;
 	int one = 1;
 
@@ -462,7 +462,7 @@ TEST_F(wire, delayed_ack)
  */
 TEST_F(wire, syn_offer_and_peer_without_options)
 {
-	struct sockaddr_wren a = ws_addr(FAKE, PORT + 3), me;
+	struct sockaddr_wren a = nt_swren(FAKE, PORT + 3), me;
 	socklen_t len = sizeof(me);
 	struct wire *w = &self->w;
 	struct seg syn, s;

@@ -2,7 +2,7 @@
 /*
  * AF_WREN UDP sockets: the calls and their errors, as Linux's AF_INET UDP
  * gives them, and datagrams to and from the Linux peer (wren on eth0 is
- * 192.0.2.1, the peer 192.0.2.2; see wren_sock_test.h).
+ * 192.0.2.1, the peer 192.0.2.2; see lib/sock.h).
  */
 #include <netinet/in.h>
 #include <netinet/udp.h>
@@ -15,7 +15,7 @@
 #include <sys/time.h>
 #include <linux/sockios.h>
 #include "kselftest_harness.h"
-#include "wren_sock_test.h"
+#include "sock.h"
 
 #define BIG	65507
 
@@ -43,14 +43,14 @@ FIXTURE_TEARDOWN(udp)
 
 static int bind_to(int fd, const char *ip, int port)
 {
-	struct sockaddr_wren a = ws_addr(ip, port);
+	struct sockaddr_wren a = nt_swren(ip, port);
 
 	return bind(fd, (struct sockaddr *)&a, sizeof(a));
 }
 
 static int connect_to(int fd, const char *ip, int port)
 {
-	struct sockaddr_wren a = ws_addr(ip, port);
+	struct sockaddr_wren a = nt_swren(ip, port);
 
 	return connect(fd, (struct sockaddr *)&a, sizeof(a));
 }
@@ -58,7 +58,7 @@ static int connect_to(int fd, const char *ip, int port)
 static ssize_t send_to(int fd, const void *buf, size_t len, const char *ip,
 		       int port)
 {
-	struct sockaddr_wren a = ws_addr(ip, port);
+	struct sockaddr_wren a = nt_swren(ip, port);
 
 	return sendto(fd, buf, len, 0, (struct sockaddr *)&a, sizeof(a));
 }
@@ -66,7 +66,7 @@ static ssize_t send_to(int fd, const void *buf, size_t len, const char *ip,
 /* Send from the peer to wren:port. */
 static ssize_t peer_send(int peer, const void *buf, size_t len, int port)
 {
-	struct sockaddr_in a = ws_inaddr(WS_WREN_IP, port);
+	struct sockaddr_in a = nt_sin(WS_WREN_IP, port);
 
 	return sendto(peer, buf, len, 0, (struct sockaddr *)&a, sizeof(a));
 }
@@ -98,8 +98,8 @@ TEST(socket_types)
 
 TEST_F(udp, bind_errors)
 {
-	struct sockaddr_in in = ws_inaddr(WS_WREN_IP, 0);
-	struct sockaddr_wren a = ws_addr(WS_WREN_IP, 0);
+	struct sockaddr_in in = nt_sin(WS_WREN_IP, 0);
+	struct sockaddr_wren a = nt_swren(WS_WREN_IP, 0);
 
 	EXPECT_EQ(-1, bind(self->fd, (struct sockaddr *)&in, sizeof(in)));
 	EXPECT_EQ(EAFNOSUPPORT, errno);
@@ -207,7 +207,7 @@ TEST_F(udp, names)
 
 TEST_F(udp, connect_errors)
 {
-	struct sockaddr_in in = ws_inaddr(WS_PEER_IP, 9);
+	struct sockaddr_in in = nt_sin(WS_PEER_IP, 9);
 
 	EXPECT_EQ(-1, connect(self->fd, (struct sockaddr *)&in, sizeof(in)));
 	EXPECT_EQ(EAFNOSUPPORT, errno);
@@ -590,7 +590,7 @@ TEST_F(udp, broadcast_both_ways)
 
 	/* peer -> wren, to a wildcard-bound socket */
 	port = ws_local_port(self->fd);
-	b = ws_inaddr(WS_BCAST_IP, port);
+	b = nt_sin(WS_BCAST_IP, port);
 	ASSERT_EQ(0, setsockopt(self->peer, SOL_SOCKET, SO_BROADCAST, &one,
 				sizeof(one)));
 	ASSERT_EQ(4, sendto(self->peer, "back", 4, 0, (struct sockaddr *)&b,
@@ -605,7 +605,7 @@ TEST_F(udp, broadcast_both_ways)
 		TH_LOG("sendto: %s", strerror(errno));
 	ASSERT_TRUE(ws_wait(self->peer, POLLIN, 3000) & POLLIN);
 	EXPECT_EQ(3, recv(self->peer, buf, sizeof(buf), 0));
-	b = ws_inaddr("255.255.255.255", port);
+	b = nt_sin("255.255.255.255", port);
 	/* Linux has no route for it: name the device */
 	ASSERT_EQ(0, setsockopt(self->peer, SOL_SOCKET, SO_BINDTODEVICE,
 				"peer0", 6));
@@ -627,7 +627,7 @@ TEST_F(udp, broadcast_to_nobody_ignored)
 {
 	long long ign0 = ws_snmp("Udp", "IgnoredMulti");
 	long long noports0 = ws_snmp("Udp", "NoPorts");
-	struct sockaddr_in b = ws_inaddr(WS_BCAST_IP, 9);
+	struct sockaddr_in b = nt_sin(WS_BCAST_IP, 9);
 	int one = 1;
 
 	ASSERT_EQ(0, setsockopt(self->peer, SOL_SOCKET, SO_BROADCAST, &one,
@@ -736,7 +736,7 @@ TEST_F(udp, port_unreachable_ignored_unconnected)
 TEST_F(udp, closed_port_sends_icmp)
 {
 	long long noports0 = ws_snmp("Udp", "NoPorts");
-	struct sockaddr_in a = ws_inaddr(WS_WREN_IP, 9);
+	struct sockaddr_in a = nt_sin(WS_WREN_IP, 9);
 	char c;
 
 	/* Port 9 of wren has nobody: the peer's connected socket hears it. */

@@ -7,7 +7,7 @@
  */
 #include <netinet/in.h>
 #include "kselftest_harness.h"
-#include "wren_sock_test.h"
+#include "sock.h"
 
 #define NS2	"w2"
 #define IP1	"203.0.113.17"
@@ -26,12 +26,12 @@ FIXTURE(veth) {
 
 FIXTURE_SETUP(veth)
 {
-	struct sockaddr_wren any = ws_addr(NULL, 0);
+	struct sockaddr_wren any = nt_swren(NULL, 0);
 
 	ASSERT_EQ(0, veth_up());
 	self->a = socket(AF_WREN, SOCK_DGRAM, 0);
 	ASSERT_LE(0, self->a);
-	self->b = ws_socket_in(NS2, AF_WREN, SOCK_DGRAM, 0);
+	self->b = nt_socket(NS2, AF_WREN, SOCK_DGRAM, 0);
 	ASSERT_LE(0, self->b) TH_LOG("socket in %s: %s", NS2, strerror(errno));
 	ASSERT_EQ(0, bind(self->b, (struct sockaddr *)&any, sizeof(any)));
 	self->bport = ws_local_port(self->b);
@@ -46,7 +46,7 @@ FIXTURE_TEARDOWN(veth)
 static void echo(struct __test_metadata *_metadata, int a, int b, int bport,
 		 size_t len, uint64_t seed)
 {
-	struct sockaddr_wren to = ws_addr(IP2, bport), from;
+	struct sockaddr_wren to = nt_swren(IP2, bport), from;
 	socklen_t flen = sizeof(from);
 	char *out = malloc(len), *in = malloc(len + 1);
 
@@ -91,7 +91,7 @@ TEST_F(veth, echo_65507)
 
 TEST_F(veth, burst_in_order)
 {
-	struct sockaddr_wren to = ws_addr(IP2, self->bport);
+	struct sockaddr_wren to = nt_swren(IP2, self->bport);
 	int rcvbuf = 1 << 20, i, n;
 	char buf[1500];
 
@@ -119,7 +119,7 @@ TEST_F(veth, burst_in_order)
 
 TEST_F(veth, port_unreachable_between_wrens)
 {
-	struct sockaddr_wren to = ws_addr(IP2, 9);
+	struct sockaddr_wren to = nt_swren(IP2, 9);
 	char c;
 
 	ASSERT_EQ(0, connect(self->a, (struct sockaddr *)&to, sizeof(to)));
@@ -131,7 +131,7 @@ TEST_F(veth, port_unreachable_between_wrens)
 
 TEST_F(veth, namespaces_keep_ports_apart)
 {
-	struct sockaddr_wren p = ws_addr(NULL, self->bport);
+	struct sockaddr_wren p = nt_swren(NULL, self->bport);
 	char line[512];
 
 	/* The port w2's socket holds is free here, and not listed. */
@@ -143,7 +143,7 @@ TEST_F(veth, namespaces_keep_ports_apart)
 /* SO_BINDTODEVICE: datagrams from other devices pass the socket by. */
 TEST_F(veth, bound_to_device)
 {
-	struct sockaddr_wren any = ws_addr(NULL, 0), to;
+	struct sockaddr_wren any = nt_swren(NULL, 0), to;
 	struct sockaddr_in in;
 	int peer, port;
 	char buf[16];
@@ -157,11 +157,11 @@ TEST_F(veth, bound_to_device)
 	/* from the Linux peer, through eth0: not for this socket */
 	peer = ws_peer_udp(0);
 	ASSERT_LE(0, peer);
-	in = ws_inaddr(WS_WREN_IP, port);
+	in = nt_sin(WS_WREN_IP, port);
 	ASSERT_EQ(3, sendto(peer, "eth", 3, 0, (struct sockaddr *)&in,
 			    sizeof(in)));
 	/* from w2, through vw0: delivered */
-	to = ws_addr(IP1, port);
+	to = nt_swren(IP1, port);
 	ASSERT_EQ(3, sendto(self->b, "vw0", 3, 0, (struct sockaddr *)&to,
 			    sizeof(to)));
 	ASSERT_TRUE(ws_wait(self->a, POLLIN, 3000) & POLLIN);
@@ -171,7 +171,7 @@ TEST_F(veth, bound_to_device)
 	EXPECT_EQ(-1, recv(self->a, buf, sizeof(buf), MSG_DONTWAIT));
 
 	/* and it sends only there */
-	to = ws_addr(WS_PEER_IP, 9);
+	to = nt_swren(WS_PEER_IP, 9);
 	EXPECT_EQ(-1, sendto(self->a, "x", 1, 0, (struct sockaddr *)&to,
 			     sizeof(to)));
 	EXPECT_EQ(ENETUNREACH, errno);

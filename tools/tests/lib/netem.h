@@ -18,7 +18,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include "kselftest_harness.h"
-#include "wren_sock_test.h"
+#include "sock.h"
 
 #define NS2	"t2"
 #define IP1	"203.0.113.33"

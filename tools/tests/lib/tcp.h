@@ -9,7 +9,7 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include "wren_sock_test.h"
+#include "sock.h"
 
 /* A transfer whose two ends may be of different families. */
 static int __attribute__((unused)) tt_xfer(struct wt_xfer *x, const char *send_opts,
@@ -31,11 +31,11 @@ static int __attribute__((unused)) tt_xfer(struct wt_xfer *x, const char *send_o
 /* A connected pair: *w the wren client, *l the Linux server's socket. */
 static int __attribute__((unused)) tt_pair(int port, int *w, int *l)
 {
-	struct sockaddr_in la = ws_inaddr(NULL, port);
-	struct sockaddr_wren a = ws_addr(WS_PEER_IP, port);
+	struct sockaddr_in la = nt_sin(NULL, port);
+	struct sockaddr_wren a = nt_swren(WS_PEER_IP, port);
 	int one = 1, lfd;
 
-	lfd = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
+	lfd = nt_socket(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
 	if (lfd < 0)
 		return -1;
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -64,7 +64,7 @@ static void __attribute__((unused)) tt_netem_off(void)
 /* A wren listener on @port (any address, SO_REUSEADDR); -1 on failure. */
 static int __attribute__((unused)) tt_listener(int port, int backlog)
 {
-	struct sockaddr_wren a = ws_addr(NULL, port);
+	struct sockaddr_wren a = nt_swren(NULL, port);
 	int one = 1, fd = socket(AF_WREN, SOCK_STREAM, 0);
 
 	if (fd < 0)
@@ -111,7 +111,7 @@ tt_forge(int raw, unsigned short sport, unsigned short dport,
 	 unsigned int seq, unsigned int ack, unsigned char flags,
 	 const void *opts, size_t optlen, const void *data, size_t len)
 {
-	struct sockaddr_in dst = ws_inaddr(WS_WREN_IP, dport);
+	struct sockaddr_in dst = nt_sin(WS_WREN_IP, dport);
 	struct {
 		unsigned int saddr, daddr;
 		unsigned char zero, proto;

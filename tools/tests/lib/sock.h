@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers of the AF_WREN socket tests (udp_*.c, ping_*.c): bring wren up
- * on eth0 against the Linux peer, make sockets in another namespace, and
- * build addresses.
+ * Helpers of the AF_WREN socket tests (udp_*.c, ping_*.c, tcp_*.c): bring
+ * wren up on eth0 against the Linux peer, the peer's sockets, waits and
+ * the /proc and snmp views of a socket.  Addresses and sockets in another
+ * namespace come from net.h (nt_swren, nt_sin, nt_socket).
  *
  * Address plan: wren on eth0 is 192.0.2.1/28, the Linux peer (peer0 in
  * namespace "peer") 192.0.2.2/28, as wt_ip().  192.0.2.9 is on the link
@@ -25,6 +26,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/wren.h>
+#include "net.h"
 #include "wt.h"
 
 #define WS_WREN_IP	"192.0.2.1"
@@ -33,65 +35,11 @@
 #define WS_DEAD_IP	"192.0.2.9"	/* on link, no such host */
 #define WS_NOROUTE_IP	"198.51.100.1"
 
-static inline struct sockaddr_wren ws_addr(const char *ip, int port)
-{
-	struct sockaddr_wren a;
-
-	memset(&a, 0, sizeof(a));
-	a.swren_family = AF_WREN;
-	a.swren_port = htons(port);
-	a.swren_addr = ip ? inet_addr(ip) : 0;
-	return a;
-}
-
-static inline struct sockaddr_in ws_inaddr(const char *ip, int port)
-{
-	struct sockaddr_in a;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons(port);
-	a.sin_addr.s_addr = ip ? inet_addr(ip) : 0;
-	return a;
-}
-
-/* socket() in network namespace @ns ("/run/netns/NAME"), -1 on error. */
-static inline int ws_socket_in(const char *ns, int family, int type,
-			       int proto)
-{
-	char path[128];
-	int self, other, fd, err;
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	self = open("/proc/self/ns/net", O_RDONLY);
-	other = open(path, O_RDONLY);
-	if (self < 0 || other < 0 || setns(other, CLONE_NEWNET)) {
-		fprintf(stderr, "# ws: cannot enter %s: %s\n", ns,
-			strerror(errno));
-		if (self >= 0)
-			close(self);
-		if (other >= 0)
-			close(other);
-		return -1;
-	}
-	fd = socket(family, type, proto);
-	err = errno;
-	if (setns(self, CLONE_NEWNET)) {
-		fprintf(stderr, "# ws: cannot come back: %s\n",
-			strerror(errno));
-		abort();
-	}
-	close(self);
-	close(other);
-	errno = err;
-	return fd;
-}
-
 /* An AF_INET UDP socket of the Linux peer, bound to @port (0: any). */
 static inline int ws_peer_udp(int port)
 {
-	struct sockaddr_in a = ws_inaddr(NULL, port);
-	int fd = ws_socket_in(WT_PEER_NS, AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in a = nt_sin(NULL, port);
+	int fd = nt_socket(WT_PEER_NS, AF_INET, SOCK_DGRAM, 0);
 
 	if (fd < 0)
 		return -1;

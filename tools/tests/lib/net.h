@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * net_lib.h: small helpers the end-to-end network tests (net_*.c) share,
+ * lib/net.h: small helpers the end-to-end network tests (net_*.c) share,
  * on top of wt.h: sockets opened inside another network namespace, wren
  * configuration through wrenctl, /proc/net/wren/snmp counters, and frames
  * built by hand and sent or captured with AF_PACKET.
@@ -77,23 +77,28 @@ static inline void nt_ns_leave(int self)
 {
 	if (self < 0)
 		return;
-	if (setns(self, CLONE_NEWNET))
+	/* A thread left in another namespace would test the wrong stack. */
+	if (setns(self, CLONE_NEWNET)) {
 		nt_diag("return to own netns: %s\n", strerror(errno));
+		abort();
+	}
 	close(self);
 }
 
 /* socket(2) in namespace @ns: the socket stays there for its life. */
 static inline int nt_socket(const char *ns, int domain, int type, int proto)
 {
-	int self = nt_ns_enter(ns), fd;
+	int self = nt_ns_enter(ns), fd, err;
 
 	if (self < 0)
 		return -1;
 	fd = socket(domain, type | SOCK_CLOEXEC, proto);
+	err = errno;
 	if (fd < 0)
 		nt_diag("socket(%d, %d, %d) in %s: %s\n", domain, type, proto,
-			ns ? ns : "own netns", strerror(errno));
+			ns ? ns : "own netns", strerror(err));
 	nt_ns_leave(self);
+	errno = err;	/* tests compare socket()'s errno */
 	return fd;
 }
 
