@@ -33,21 +33,13 @@ struct ctl {
 	char err[4096];
 };
 
+/* All of a temporary file the command wrote, cut to fit buf. */
 static void read_all(int fd, char *buf, size_t size)
 {
-	ssize_t n;
-	size_t len = 0;
+	char *text = wt_read_fd(fd, true);
 
-	lseek(fd, 0, SEEK_SET);
-	while (len + 1 < size) {
-		n = read(fd, buf + len, size - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
+	snprintf(buf, size, "%s", text ? text : "");
+	free(text);
 }
 
 /* Copy text into the log as TAP comment lines. */

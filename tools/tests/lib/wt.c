@@ -189,26 +189,24 @@ int wt_peer(const char *fmt, ...)
 	return WT_VRUN(WT_PEER_NS);
 }
 
+/* The same, with the command's output thrown away. */
+#define WT_VRUN_QUIET(ns) ({				\
+	va_list ap;					\
+	int rc;						\
+	va_start(ap, fmt);				\
+	rc = wt_vrun_quiet(ns, fmt, ap);		\
+	va_end(ap);					\
+	rc;						\
+})
+
 int wt_shq(const char *fmt, ...)
 {
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = wt_vrun_quiet(NULL, fmt, ap);
-	va_end(ap);
-	return rc;
+	return WT_VRUN_QUIET(NULL);
 }
 
 int wt_peerq(const char *fmt, ...)
 {
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = wt_vrun_quiet(WT_PEER_NS, fmt, ap);
-	va_end(ap);
-	return rc;
+	return WT_VRUN_QUIET(WT_PEER_NS);
 }
 
 static void wt_chomp(char *s)
@@ -219,8 +217,7 @@ static void wt_chomp(char *s)
 		s[--n] = '\0';
 }
 
-/* Read all of @fd from its start; malloc'd and NUL-terminated. */
-static char *wt_slurp_fd(int fd, bool rewind)
+char *wt_read_fd(int fd, bool rewind)
 {
 	size_t cap = 4096, len = 0;
 	char *buf = malloc(cap);
@@ -281,7 +278,7 @@ char *wt_run_out(const char *ns, int *status, const char *cmd)
 		return NULL;
 	}
 	rc = wt_reap(pid, wt_cmd_timeout_ms, cmd);
-	out = wt_slurp_fd(fd, true);
+	out = wt_read_fd(fd, true);
 	close(fd);
 	if (out)
 		wt_chomp(out);
@@ -344,7 +341,7 @@ int wt_bg_wait(struct wt_bg *bg, int timeout_ms)
 		bg->status = wt_reap(bg->pid, timeout_ms, "background command");
 		bg->pid = 0;
 		free(bg->out);
-		bg->out = wt_slurp_fd(bg->fd, true);
+		bg->out = wt_read_fd(bg->fd, true);
 		if (bg->out)
 			wt_chomp(bg->out);
 	}
@@ -374,7 +371,7 @@ char *wt_read_file(const char *path)
 
 	if (fd < 0)
 		return NULL;
-	s = wt_slurp_fd(fd, false);
+	s = wt_read_fd(fd, false);
 	close(fd);
 	return s;
 }

@@ -123,6 +123,8 @@ void wt_bg_free(struct wt_bg *bg);
 
 /* Read a file (NUL-terminated, malloc'd), NULL if it cannot be read. */
 char *wt_read_file(const char *path);
+/* All of @fd (from its start if @rewind); malloc'd, NUL-terminated. */
+char *wt_read_fd(int fd, bool rewind);
 int wt_write_file(const char *path, const char *fmt, ...) __printf(2, 3);
 /* The first integer in a file, e.g. a sysfs counter; -1 on error. */
 long long wt_read_ll(const char *fmt, ...) __printf(1, 2);
