@@ -7,8 +7,9 @@
  * struct proto (udp.c, ping.c, tcp.c) and proto_ops table.  The tables are
  * here, as Linux's inet_dgram_ops and inet_stream_ops are in af_inet.c;
  * what their calls do lives with the socket type: datagram.c for UDP and
- * ping sockets, tcp.c for TCP.  Only bind, getname and release, which
- * every type shares, are the family's own.
+ * ping sockets, tcp.c for TCP.  The family's own calls are bind and
+ * release, which every type shares, and getname, which the datagram types
+ * use (TCP's reads the connection).
  */
 #include <linux/module.h>
 #include <linux/net.h>
@@ -18,7 +19,7 @@
 #include "netns.h"
 #include "tcp.h"
 
-/* ---- the calls every type shares ------------------------------------------- */
+/* ---- the family's own calls ---------------------------------------------- */
 
 static int wren_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 {
