@@ -15,13 +15,6 @@
 
 /* ---- ring memory ---- */
 
-/* The slot after i, wrapping at the ring's end. */
-static inline unsigned int we_ring_next(const struct we_ring *r,
-					unsigned int i)
-{
-	return (i + 1 == r->count) ? 0 : i + 1;
-}
-
 int we_ring_alloc(struct we_adapter *a, struct we_ring *r, unsigned int count,
 		  bool tx)
 {
@@ -337,8 +330,8 @@ static void we_tx_desc_fill(struct we_ring *r, unsigned int i, dma_addr_t dma,
  * Offloads for skb: a context descriptor for TSO or checksum offload, or
  * the checksum done here when the device cannot take it.  Fills first's
  * byte and segment counts (what BQL and the statistics see) and the
- * descriptors' POPTS in *upper (0: no offload).  The number of context
- * descriptors written at next_to_use (0 or 1), or -1 to drop the frame.
+ * descriptors' POPTS in *upper.  The number of context descriptors written
+ * at first_i (0 or 1), or -1 to drop the frame.
  */
 static int we_tx_offload(struct we_adapter *a, struct sk_buff *skb,
 			 struct we_tx_buf *first, u32 *upper)
@@ -371,113 +364,105 @@ static int we_tx_offload(struct we_adapter *a, struct sk_buff *skb,
 }
 
 /*
- * Map the linear part, then the page frags, into the buffer slots from i
- * on, one slot per WE_TX_MAX_DATA bytes of a piece.  Only a piece's first
- * slot owns its mapping (dma, len, page), so it is unmapped once; its other
- * slots keep len 0.  0 with *last the frame's last slot, or -ENOMEM with
- * the mappings made so far undone.
+ * DMA-map one piece of the frame: piece 0 is the linear part, piece f the
+ * page fragment f - 1.  *size is its length (0: nothing to map).
  */
-static int we_tx_map(struct we_adapter *a, struct sk_buff *skb,
-		     unsigned int i, unsigned int *last)
+static dma_addr_t we_tx_map(struct we_adapter *a, struct sk_buff *skb,
+			    unsigned int piece, unsigned int *size)
 {
-	struct we_ring *r = &a->tx_ring;
 	struct device *dev = &a->pdev->dev;
-	unsigned int f, nfrags = skb_shinfo(skb)->nr_frags;
-	unsigned int start = i;
-	bool first_desc = true;
+	skb_frag_t *frag;
 
-	for (f = 0; f <= nfrags; f++) {
-		unsigned int size, off;
-		dma_addr_t dma;
-		bool page = f > 0;
-		skb_frag_t *frag;
+	if (!piece) {
+		*size = skb_headlen(skb);
+		if (!*size)
+			return 0;
+		return dma_map_single(dev, skb->data, *size, DMA_TO_DEVICE);
+	}
+	frag = &skb_shinfo(skb)->frags[piece - 1];
+	*size = skb_frag_size(frag);
+	return skb_frag_dma_map(dev, frag, 0, *size, DMA_TO_DEVICE);
+}
 
-		if (!page) {
-			size = skb_headlen(skb);
-			if (!size)
-				continue;
-			dma = dma_map_single(dev, skb->data, size,
-					     DMA_TO_DEVICE);
-		} else {
-			frag = &skb_shinfo(skb)->frags[f - 1];
-			size = skb_frag_size(frag);
-			dma = skb_frag_dma_map(dev, frag, 0, size,
-					       DMA_TO_DEVICE);
-		}
-		if (dma_mapping_error(dev, dma))
-			goto unwind;
+/*
+ * Write the data descriptors of one mapped piece, WE_TX_MAX_DATA bytes
+ * each, in the slots after *last (at *last itself for the frame's first
+ * descriptor, *first_desc).  Only the piece's first slot owns the mapping,
+ * so it is unmapped once.  *last is left at the last slot written.
+ */
+static void we_tx_queue(struct we_ring *r, dma_addr_t dma, unsigned int size,
+			bool page, u32 cmd, u32 upper, unsigned int *last,
+			bool *first_desc)
+{
+	unsigned int i = *last, off = 0;
+	struct we_tx_buf *b;
 
-		for (off = 0; off < size; off += WE_TX_MAX_DATA) {
-			struct we_tx_buf *b;
+	while (size) {
+		unsigned int chunk = min_t(unsigned int, size, WE_TX_MAX_DATA);
 
-			if (!first_desc)
-				i = we_ring_next(r, i);
-			first_desc = false;
-			if (off)
-				continue;
-			/* Only the first chunk owns the mapping. */
-			b = &r->tx_buf[i];
+		if (!*first_desc)
+			i = we_ring_next(r, i);
+		*first_desc = false;
+		b = &r->tx_buf[i];
+		if (!off) {
 			b->dma = dma;
 			b->len = size;
 			b->page = page;
 		}
-	}
-	*last = i;
-	return 0;
-
-unwind:
-	/* Unwind the mappings made so far (first data slot through i). */
-	for (;;) {
-		we_tx_unmap(a, &r->tx_buf[start]);
-		if (start == i)
-			break;
-		start = we_ring_next(r, start);
-	}
-	return -ENOMEM;
-}
-
-/*
- * Write the data descriptors of a frame mapped by we_tx_map(), slots i
- * through last: each piece from the slot owning its mapping on, in
- * WE_TX_MAX_DATA chunks.  Every descriptor inserts the FCS; with offload
- * (POPTS in upper) they are data descriptors, TSE set for a GSO frame.
- */
-static void we_tx_queue(struct we_ring *r, unsigned int i, unsigned int last,
-			bool gso, u32 upper)
-{
-	unsigned int size = 0, off = 0, chunk;
-	dma_addr_t dma = 0;
-	u32 cmd;
-
-	cmd = WE_TXD_CMD_IFCS;
-	if (upper)
-		cmd |= WE_TXD_CMD_DEXT | WE_TXD_DTYP_D |
-		       (gso ? WE_TXD_CMD_TSE : 0);
-
-	for (;;) {
-		if (!size) {
-			/* A piece starts at the slot owning its mapping. */
-			dma = r->tx_buf[i].dma;
-			size = r->tx_buf[i].len;
-			off = 0;
-		}
-		chunk = min_t(unsigned int, size, WE_TX_MAX_DATA);
 		we_tx_desc_fill(r, i, dma + off, chunk, cmd, upper);
 		off += chunk;
 		size -= chunk;
-		if (i == last)
-			break;
-		i = we_ring_next(r, i);
 	}
-
-	/* Last descriptor: end of packet, report status. */
-	((struct we_tx_desc *)r->desc)[last].lower |=
-		cpu_to_le32(WE_TXD_CMD_EOP | WE_TXD_CMD_RS);
+	*last = i;
 }
 
 /*
- * Hand the frame whose descriptors end at slot last to the completion path
- * and move the tail (unless more frames follow at once, netdev_xmit_more()).
+ * Map and queue the linear part, then the page fragments, from slot i on.
+ * 0 with *last the frame's last slot, or -ENOMEM with *last the slot the
+ * failed piece would have started at (everything up to it to unwind).
+ */
+static int we_tx_map_frame(struct we_adapter *a, struct sk_buff *skb,
+			   unsigned int i, u32 cmd, u32 upper,
+			   unsigned int *last)
+{
+	struct we_ring *r = &a->tx_ring;
+	unsigned int f, nfrags = skb_shinfo(skb)->nr_frags;
+	bool first_desc = true;
+
+	*last = i;
+	for (f = 0; f <= nfrags; f++) {
+		unsigned int size;
+		dma_addr_t dma = we_tx_map(a, skb, f, &size);
+
+		if (!size)
+			continue;
+		if (dma_mapping_error(&a->pdev->dev, dma))
+			return -ENOMEM;
+		we_tx_queue(r, dma, size, f > 0, cmd, upper, last, &first_desc);
+	}
+	return 0;
+}
+
+/* Unmap what a failed frame mapped: slots first_i through i. */
+static void we_tx_unwind(struct we_adapter *a, unsigned int first_i,
+			 unsigned int i)
+{
+	struct we_ring *r = &a->tx_ring;
+
+	for (;;) {
+		we_tx_unmap(a, &r->tx_buf[first_i]);
+		if (first_i == i)
+			break;
+		first_i = we_ring_next(r, first_i);
+	}
+	/* A context descriptor may have been written but never published. */
+	a->tx_ctx.valid = false;
+}
+
+/*
+ * Close the frame at slot last: end of packet and report status there,
+ * publish it to the completion path and move the tail (unless more frames
+ * follow at once, netdev_xmit_more()).
  */
 static void we_tx_publish(struct we_adapter *a, struct sk_buff *skb,
 			  struct we_tx_buf *first, unsigned int last)
@@ -486,6 +471,8 @@ static void we_tx_publish(struct we_adapter *a, struct sk_buff *skb,
 	struct net_device *netdev = a->netdev;
 	unsigned int i = we_ring_next(r, last);
 
+	((struct we_tx_desc *)r->desc)[last].lower |=
+		cpu_to_le32(WE_TXD_CMD_EOP | WE_TXD_CMD_RS);
 	first->skb = skb;
 	skb_tx_timestamp(skb);
 	/* Descriptors and buffer state before the completion marker. */
@@ -509,7 +496,7 @@ netdev_tx_t we_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	struct we_ring *r = &a->tx_ring;
 	unsigned int first_i, i, last, needed;
 	struct we_tx_buf *first;
-	u32 upper;
+	u32 cmd, upper;
 	int ctx;
 
 	/* QEMU does not pad short frames. */
@@ -539,13 +526,16 @@ netdev_tx_t we_xmit_frame(struct sk_buff *skb, struct net_device *netdev)
 	/* The context slot carries no data. */
 	i = ctx ? we_ring_next(r, first_i) : first_i;
 
-	if (we_tx_map(a, skb, i, &last)) {
-		/* A context descriptor may be written yet never published. */
-		a->tx_ctx.valid = false;
+	cmd = WE_TXD_CMD_IFCS;
+	if (upper)
+		cmd |= WE_TXD_CMD_DEXT | WE_TXD_DTYP_D |
+		       (skb_is_gso(skb) ? WE_TXD_CMD_TSE : 0);
+
+	if (we_tx_map_frame(a, skb, i, cmd, upper, &last)) {
+		we_tx_unwind(a, first_i, last);
 		dev_warn_ratelimited(&a->pdev->dev, "TX DMA mapping failed\n");
 		goto drop;
 	}
-	we_tx_queue(r, i, last, skb_is_gso(skb), upper);
 	we_tx_publish(a, skb, first, last);
 	return NETDEV_TX_OK;
 

@@ -223,6 +223,13 @@ static inline void we_flush(struct we_adapter *a)
 	we_rd32(a, WE_STATUS);
 }
 
+/* The slot after i, wrapping at the ring's end. */
+static inline unsigned int we_ring_next(const struct we_ring *r,
+					unsigned int i)
+{
+	return (i + 1 == r->count) ? 0 : i + 1;
+}
+
 /* Free descriptors in a ring, keeping one unused. */
 static inline unsigned int we_ring_unused(const struct we_ring *r,
 					  unsigned int ntu, unsigned int ntc)
