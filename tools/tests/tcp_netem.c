@@ -9,12 +9,12 @@
 
 TEST_F_TIMEOUT(netem, loss_wren_to_linux, 600)
 {
-	EXPECT_EQ(0, run(_metadata, W2L, LOSS, PORT, 64 * WT_MIB));
+	EXPECT_EQ(0, run(_metadata, W2L, LOSS, self->port, 64 * WT_MIB));
 }
 
 TEST_F_TIMEOUT(netem, loss_linux_to_wren, 600)
 {
-	EXPECT_EQ(0, run(_metadata, L2W, LOSS, PORT + 1, 64 * WT_MIB));
+	EXPECT_EQ(0, run(_metadata, L2W, LOSS, self->port + 1, 64 * WT_MIB));
 }
 
 /*
@@ -23,22 +23,22 @@ TEST_F_TIMEOUT(netem, loss_linux_to_wren, 600)
  */
 TEST_F_TIMEOUT(netem, mix_wren_to_linux, 600)
 {
-	EXPECT_EQ(0, run(_metadata, W2L, MIX, PORT + 2, 64 * WT_MIB));
+	EXPECT_EQ(0, run(_metadata, W2L, MIX, self->port + 2, 64 * WT_MIB));
 }
 
 TEST_F_TIMEOUT(netem, mix_linux_to_wren, 600)
 {
-	EXPECT_EQ(0, run(_metadata, L2W, MIX, PORT + 3, 64 * WT_MIB));
+	EXPECT_EQ(0, run(_metadata, L2W, MIX, self->port + 3, 64 * WT_MIB));
 }
 
 TEST_F_TIMEOUT(netem, corrupt_wren_to_linux, 600)
 {
-	EXPECT_EQ(0, run(_metadata, W2L, CORRUPT, PORT + 4, 64 * WT_MIB));
+	EXPECT_EQ(0, run(_metadata, W2L, CORRUPT, self->port + 4, 64 * WT_MIB));
 }
 
 TEST_F_TIMEOUT(netem, corrupt_linux_to_wren, 600)
 {
-	EXPECT_EQ(0, run(_metadata, L2W, CORRUPT, PORT + 5, 64 * WT_MIB));
+	EXPECT_EQ(0, run(_metadata, L2W, CORRUPT, self->port + 5, 64 * WT_MIB));
 }
 
 TEST_HARNESS_MAIN

@@ -27,8 +27,9 @@
 
 #define LNS		"lref"
 #define WREN_IP2	"192.0.2.3"	/* a second address on eth0 */
-#define SRV_PORT	6500
-#define PORT		6510		/* each test has its own ports */
+
+/* The listener every side's connections go to, drawn by each test. */
+static int srv_port;
 
 struct side {
 	const char	*name;
@@ -120,7 +121,7 @@ static int try_bind(const struct side *s, bool reuse, const char *ip,
 static int side_connect(const struct side *s, int fd)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = side_addr(s, s->srv_ip, SRV_PORT, &ss);
+	socklen_t len = side_addr(s, s->srv_ip, srv_port, &ss);
 
 	return connect(fd, (struct sockaddr *)&ss, len) ? errno : 0;
 }
@@ -211,12 +212,12 @@ static int lref_up(void)
 static int listener(const struct side *s)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = side_addr(s, NULL, SRV_PORT, &ss);
+	socklen_t len = side_addr(s, NULL, srv_port, &ss);
 	int one = 1, fd;
 
 	if (s->family == AF_WREN) {
 		/* wren's peer is Linux's socket in namespace "peer". */
-		struct sockaddr_in a = nt_sin(NULL, SRV_PORT);
+		struct sockaddr_in a = nt_sin(NULL, srv_port);
 
 		fd = nt_socket(WT_PEER_NS, AF_INET, SOCK_STREAM, 0);
 		memcpy(&ss, &a, sizeof(a));
@@ -236,6 +237,7 @@ static int listener(const struct side *s)
 
 FIXTURE(ports) {
 	struct side *sides[2];
+	int port;	/* the test's block of ports */
 };
 
 FIXTURE_SETUP(ports)
@@ -243,6 +245,10 @@ FIXTURE_SETUP(ports)
 	signal(SIGPIPE, SIG_IGN);
 	ASSERT_EQ(0, ws_net_up());
 	ASSERT_EQ(0, lref_up());
+	srv_port = wt_ports(1);
+	self->port = wt_ports(16);
+	ASSERT_LT(0, srv_port);
+	ASSERT_LT(0, self->port);
 	if (access("/run/wren-tcp-ports.ip2", F_OK)) {
 		ASSERT_EQ(0, wt_sh("wrenctl addr add %s/28 dev eth0",
 				   WREN_IP2));
@@ -273,29 +279,29 @@ TEST_F_TIMEOUT(ports, time_wait_holds_port, 120)
 
 	FOR_SIDES(s) {
 		/* The connection that left TIME_WAIT had SO_REUSEADDR. */
-		ASSERT_EQ(0, side_active_close(s, true, PORT, true))
+		ASSERT_EQ(0, side_active_close(s, true, self->port, true))
 			TH_LOG("%s", s->name);
-		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, PORT))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, self->port))
 			TH_LOG("%s: rebind without SO_REUSEADDR", s->name);
-		EXPECT_EQ(EADDRINUSE, try_bind(s, false, NULL, PORT))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, false, NULL, self->port))
 			TH_LOG("%s: wildcard rebind without SO_REUSEADDR",
 			       s->name);
-		EXPECT_EQ(0, try_bind(s, true, s->ip, PORT))
+		EXPECT_EQ(0, try_bind(s, true, s->ip, self->port))
 			TH_LOG("%s: rebind with SO_REUSEADDR", s->name);
-		EXPECT_EQ(0, try_bind(s, true, NULL, PORT))
+		EXPECT_EQ(0, try_bind(s, true, NULL, self->port))
 			TH_LOG("%s: wildcard rebind with SO_REUSEADDR", s->name);
 
 		/* It did not: SO_REUSEADDR on the new socket alone is not
 		 * enough (the time-wait socket keeps its sk_reuse).
 		 */
-		ASSERT_EQ(0, side_active_close(s, false, PORT + 1, true))
+		ASSERT_EQ(0, side_active_close(s, false, self->port + 1, true))
 			TH_LOG("%s", s->name);
-		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, PORT + 1))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, self->port + 1))
 			TH_LOG("%s", s->name);
-		EXPECT_EQ(EADDRINUSE, try_bind(s, true, s->ip, PORT + 1))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, true, s->ip, self->port + 1))
 			TH_LOG("%s", s->name);
 		/* A different specific address does not overlap. */
-		EXPECT_EQ(0, try_bind(s, false, s->ip2, PORT + 1))
+		EXPECT_EQ(0, try_bind(s, false, s->ip2, self->port + 1))
 			TH_LOG("%s", s->name);
 	}
 }
@@ -308,9 +314,9 @@ TEST_F_TIMEOUT(ports, time_wait_tuple_reused_by_bound_connect, 120)
 	FOR_SIDES(s) {
 		int c, a;
 
-		ASSERT_EQ(0, side_active_close(s, true, PORT + 2, true))
+		ASSERT_EQ(0, side_active_close(s, true, self->port + 2, true))
 			TH_LOG("%s", s->name);
-		c = side_bound(s, true, s->ip, PORT + 2);
+		c = side_bound(s, true, s->ip, self->port + 2);
 		ASSERT_LE(0, c) TH_LOG("%s: %s", s->name, strerror(-c));
 		EXPECT_EQ(0, side_connect(s, c))
 			TH_LOG("%s: connect over TIME_WAIT: %s", s->name,
@@ -319,7 +325,7 @@ TEST_F_TIMEOUT(ports, time_wait_tuple_reused_by_bound_connect, 120)
 		EXPECT_LE(0, a);
 		EXPECT_EQ(2, write(c, "ok", 2));
 		EXPECT_EQ(2, read(a, (char[4]){ 0 }, 4));
-		EXPECT_FALSE(side_has(s, PORT + 2, ST_TIME_WAIT))
+		EXPECT_FALSE(side_has(s, self->port + 2, ST_TIME_WAIT))
 			TH_LOG("%s: the time-wait entry should be gone",
 			       s->name);
 		close(a);
@@ -333,22 +339,22 @@ TEST_F_TIMEOUT(ports, fin_wait2_orphan_holds_port, 120)
 	struct side *s;
 
 	FOR_SIDES(s) {
-		int a = side_active_close(s, false, PORT + 3, false);
+		int a = side_active_close(s, false, self->port + 3, false);
 
 		ASSERT_LE(0, a) TH_LOG("%s", s->name);
-		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, PORT + 3))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, self->port + 3))
 			TH_LOG("%s: bind over FIN_WAIT2", s->name);
-		EXPECT_EQ(EADDRINUSE, try_bind(s, true, NULL, PORT + 3))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, true, NULL, self->port + 3))
 			TH_LOG("%s: SO_REUSEADDR over a FIN_WAIT2 without",
 			       s->name);
 		close(a);
 
 		/* Both with SO_REUSEADDR, the orphan not listening: fine. */
-		a = side_active_close(s, true, PORT + 4, false);
+		a = side_active_close(s, true, self->port + 4, false);
 		ASSERT_LE(0, a) TH_LOG("%s", s->name);
-		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, PORT + 4))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, self->port + 4))
 			TH_LOG("%s", s->name);
-		EXPECT_EQ(0, try_bind(s, true, s->ip, PORT + 4))
+		EXPECT_EQ(0, try_bind(s, true, s->ip, self->port + 4))
 			TH_LOG("%s", s->name);
 		close(a);
 	}
@@ -360,24 +366,24 @@ TEST_F(ports, listener_conflicts)
 	struct side *s;
 
 	FOR_SIDES(s) {
-		int l = side_bound(s, true, NULL, PORT + 5), a, b;
+		int l = side_bound(s, true, NULL, self->port + 5), a, b;
 
 		ASSERT_LE(0, l) TH_LOG("%s", s->name);
 		ASSERT_EQ(0, listen(l, 4));
-		EXPECT_EQ(EADDRINUSE, try_bind(s, true, NULL, PORT + 5))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, true, NULL, self->port + 5))
 			TH_LOG("%s: SO_REUSEADDR next to a listener", s->name);
-		EXPECT_EQ(EADDRINUSE, try_bind(s, true, s->ip, PORT + 5))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, true, s->ip, self->port + 5))
 			TH_LOG("%s", s->name);
-		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, PORT + 5))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, self->port + 5))
 			TH_LOG("%s", s->name);
 		close(l);
 		/* The listener is gone (never had a connection): free. */
-		EXPECT_EQ(0, try_bind(s, false, NULL, PORT + 5))
+		EXPECT_EQ(0, try_bind(s, false, NULL, self->port + 5))
 			TH_LOG("%s: after the listener closed", s->name);
 
 		/* Two SO_REUSEADDR sockets share it until one listens. */
-		a = side_bound(s, true, NULL, PORT + 6);
-		b = side_bound(s, true, NULL, PORT + 6);
+		a = side_bound(s, true, NULL, self->port + 6);
+		b = side_bound(s, true, NULL, self->port + 6);
 		ASSERT_LE(0, a) TH_LOG("%s", s->name);
 		ASSERT_LE(0, b) TH_LOG("%s: %s", s->name, strerror(-b));
 		EXPECT_EQ(0, listen(a, 4)) TH_LOG("%s", s->name);
@@ -387,9 +393,9 @@ TEST_F(ports, listener_conflicts)
 		close(b);
 
 		/* Without SO_REUSEADDR on either, the second bind fails. */
-		a = side_bound(s, false, NULL, PORT + 7);
+		a = side_bound(s, false, NULL, self->port + 7);
 		ASSERT_LE(0, a);
-		EXPECT_EQ(EADDRINUSE, try_bind(s, true, NULL, PORT + 7))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, true, NULL, self->port + 7))
 			TH_LOG("%s", s->name);
 		close(a);
 	}
@@ -401,32 +407,32 @@ TEST_F(ports, wildcard_and_specific)
 	struct side *s;
 
 	FOR_SIDES(s) {
-		int a = side_bound(s, false, NULL, PORT + 8), b, c;
+		int a = side_bound(s, false, NULL, self->port + 8), b, c;
 
 		ASSERT_LE(0, a) TH_LOG("%s", s->name);
-		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, PORT + 8))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, self->port + 8))
 			TH_LOG("%s: specific after wildcard", s->name);
 		close(a);
 
-		b = side_bound(s, false, s->ip, PORT + 8);
+		b = side_bound(s, false, s->ip, self->port + 8);
 		ASSERT_LE(0, b) TH_LOG("%s", s->name);
-		c = side_bound(s, false, s->ip2, PORT + 8);
+		c = side_bound(s, false, s->ip2, self->port + 8);
 		EXPECT_LE(0, c) TH_LOG("%s: two specific addresses: %s",
 				       s->name, strerror(-c));
-		EXPECT_EQ(EADDRINUSE, try_bind(s, false, NULL, PORT + 8))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, false, NULL, self->port + 8))
 			TH_LOG("%s: wildcard after specific", s->name);
-		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, PORT + 8))
+		EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, self->port + 8))
 			TH_LOG("%s: the same specific", s->name);
 		close(b);
 		if (c >= 0)
 			close(c);
 
 		/* With SO_REUSEADDR everywhere and nobody listening: fine. */
-		a = side_bound(s, true, NULL, PORT + 9);
+		a = side_bound(s, true, NULL, self->port + 9);
 		ASSERT_LE(0, a);
-		EXPECT_EQ(0, try_bind(s, true, s->ip, PORT + 9))
+		EXPECT_EQ(0, try_bind(s, true, s->ip, self->port + 9))
 			TH_LOG("%s", s->name);
-		EXPECT_EQ(0, try_bind(s, true, NULL, PORT + 9))
+		EXPECT_EQ(0, try_bind(s, true, NULL, self->port + 9))
 			TH_LOG("%s", s->name);
 		close(a);
 	}
@@ -501,11 +507,11 @@ TEST_F_TIMEOUT(ports, free_after_time_wait_expires, 120)
 	struct side *s = &wren_side;
 
 	ASSERT_EQ(0, wt_sh("wrenctl set tcp_msl_ms 500"));
-	ASSERT_EQ(0, side_active_close(s, false, PORT + 10, true));
-	EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, PORT + 10));
-	EXPECT_TRUE(WT_WAIT(10000, !side_has(s, PORT + 10, ST_TIME_WAIT)));
-	EXPECT_EQ(0, try_bind(s, false, s->ip, PORT + 10));
-	EXPECT_EQ(0, try_bind(s, false, NULL, PORT + 10));
+	ASSERT_EQ(0, side_active_close(s, false, self->port + 10, true));
+	EXPECT_EQ(EADDRINUSE, try_bind(s, false, s->ip, self->port + 10));
+	EXPECT_TRUE(WT_WAIT(10000, !side_has(s, self->port + 10, ST_TIME_WAIT)));
+	EXPECT_EQ(0, try_bind(s, false, s->ip, self->port + 10));
+	EXPECT_EQ(0, try_bind(s, false, NULL, self->port + 10));
 	wt_sh("wrenctl set tcp_msl_ms 30000");
 }
 
@@ -602,7 +608,7 @@ static bool got(int fd, const char *want)
 
 TEST_F_TIMEOUT(ports, bindtodevice_two_interfaces, 120)
 {
-	int port = PORT + 11, l0, l1, c0, c1, s0, s1, r;
+	int port = self->port + 11, l0, l1, c0, c1, s0, s1, r;
 
 	r = peerb_up();
 	if (r > 0)

@@ -1,26 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wren to wren: two namespaces joined by a veth pair, wren attached on both
- * ends (203.0.113.17 here, 203.0.113.18 in namespace "w2").  UDP datagrams of
- * every size both ways, errors between the two stacks, and the namespaces
- * keeping their ports apart.
+ * wren to wren: two namespaces joined by a veth pair (ws_veth_up()), wren
+ * attached on both ends.  UDP datagrams of every size both ways, errors
+ * between the two stacks, and the namespaces keeping their ports apart.
  */
 #include <netinet/in.h>
 #include "kselftest_harness.h"
 #include "sock.h"
 
-#define NS2	"w2"
-#define IP1	"203.0.113.17"
-#define IP2	"203.0.113.18"
-
-static int veth_up(void)
-{
-	return ws_veth_pair(NS2, "vw0", "vw1", IP1, IP2, true);
-}
+/* The pair; the fixture fills it in each test's process. */
+static struct ws_veth v;
 
 FIXTURE(veth) {
 	int a;		/* wren, own namespace */
-	int b;		/* wren, namespace w2 */
+	int b;		/* wren, the pair's namespace */
 	int bport;
 };
 
@@ -28,11 +21,11 @@ FIXTURE_SETUP(veth)
 {
 	struct sockaddr_wren any = nt_swren(NULL, 0);
 
-	ASSERT_EQ(0, veth_up());
+	ASSERT_EQ(0, ws_veth_up("udp", &v));
 	self->a = socket(AF_WREN, SOCK_DGRAM, 0);
 	ASSERT_LE(0, self->a);
-	self->b = nt_socket(NS2, AF_WREN, SOCK_DGRAM, 0);
-	ASSERT_LE(0, self->b) TH_LOG("socket in %s: %s", NS2, strerror(errno));
+	self->b = nt_socket(v.ns, AF_WREN, SOCK_DGRAM, 0);
+	ASSERT_LE(0, self->b) TH_LOG("socket in %s: %s", v.ns, strerror(errno));
 	ASSERT_EQ(0, bind(self->b, (struct sockaddr *)&any, sizeof(any)));
 	self->bport = ws_local_port(self->b);
 }
@@ -46,7 +39,7 @@ FIXTURE_TEARDOWN(veth)
 static void echo(struct __test_metadata *_metadata, int a, int b, int bport,
 		 size_t len, uint64_t seed)
 {
-	struct sockaddr_wren to = nt_swren(IP2, bport), from;
+	struct sockaddr_wren to = nt_swren(v.ip1, bport), from;
 	socklen_t flen = sizeof(from);
 	char *out = malloc(len), *in = malloc(len + 1);
 
@@ -57,11 +50,11 @@ static void echo(struct __test_metadata *_metadata, int a, int b, int bport,
 				       sizeof(to)))
 		TH_LOG("sendto: %s", strerror(errno));
 	ASSERT_TRUE(ws_wait(b, POLLIN, 5000) & POLLIN)
-		TH_LOG("w2 got nothing of %zu bytes", len);
+		TH_LOG("the far end got nothing of %zu bytes", len);
 	ASSERT_EQ((ssize_t)len, recvfrom(b, in, len + 1, 0,
 					 (struct sockaddr *)&from, &flen));
 	ASSERT_EQ(0, memcmp(in, out, len));
-	EXPECT_EQ(inet_addr(IP1), from.swren_addr);
+	EXPECT_EQ(inet_addr(v.ip0), from.swren_addr);
 
 	wt_pattern_fill(out, len, 0, seed + 1);
 	ASSERT_EQ((ssize_t)len, sendto(b, out, len, 0,
@@ -91,7 +84,7 @@ TEST_F(veth, echo_65507)
 
 TEST_F(veth, burst_in_order)
 {
-	struct sockaddr_wren to = nt_swren(IP2, self->bport);
+	struct sockaddr_wren to = nt_swren(v.ip1, self->bport);
 	int rcvbuf = 1 << 20, i, n;
 	char buf[1500];
 
@@ -119,7 +112,7 @@ TEST_F(veth, burst_in_order)
 
 TEST_F(veth, port_unreachable_between_wrens)
 {
-	struct sockaddr_wren to = nt_swren(IP2, 9);
+	struct sockaddr_wren to = nt_swren(v.ip1, 9);
 	char c;
 
 	ASSERT_EQ(0, connect(self->a, (struct sockaddr *)&to, sizeof(to)));
@@ -134,7 +127,7 @@ TEST_F(veth, namespaces_keep_ports_apart)
 	struct sockaddr_wren p = nt_swren(NULL, self->bport);
 	char line[512];
 
-	/* The port w2's socket holds is free here, and not listed. */
+	/* The port the far end's socket holds is free here, and not listed. */
 	EXPECT_EQ(-1, ws_proc_line("udp", self->bport, line, sizeof(line)));
 	EXPECT_EQ(0, bind(self->a, (struct sockaddr *)&p, sizeof(p)));
 	EXPECT_EQ(0, ws_proc_line("udp", self->bport, line, sizeof(line)));
@@ -160,8 +153,8 @@ TEST_F(veth, bound_to_device)
 	in = nt_sin(WS_WREN_IP, port);
 	ASSERT_EQ(3, sendto(peer, "eth", 3, 0, (struct sockaddr *)&in,
 			    sizeof(in)));
-	/* from w2, through vw0: delivered */
-	to = nt_swren(IP1, port);
+	/* from the far end, through the pair: delivered */
+	to = nt_swren(v.ip0, port);
 	ASSERT_EQ(3, sendto(self->b, "vw0", 3, 0, (struct sockaddr *)&to,
 			    sizeof(to)));
 	ASSERT_TRUE(ws_wait(self->a, POLLIN, 3000) & POLLIN);

@@ -20,26 +20,22 @@
 #include "kselftest_harness.h"
 #include "sock.h"
 
-#define NS2	"t2"
-#define IP1	"203.0.113.33"
-#define IP2	"203.0.113.34"
-#define PORT	6800
 
 #define LOSS	"loss 1%"
 #define MIX	"delay 10ms reorder 1% duplicate 1% loss 5%"
 #define CORRUPT	"corrupt 0.1%"
 
-/* The same pair as tcp_basic (one boot may run both). */
-static int veth_up(void)
-{
-	return ws_veth_pair(NS2, "tv0", "tv1", IP1, IP2, true);
-}
+/* The TCP tests' wren-to-wren pair, once a wren-wren run has made it. */
+static struct ws_veth nv;
+static bool nv_up;
 
 static void netem_off(void)
 {
 	wt_shq("tc qdisc del dev eth0 root 2>/dev/null");
 	wt_peerq("tc qdisc del dev peer0 root 2>/dev/null");
-	wt_shq("ip netns exec " NS2 " tc qdisc del dev tv1 root 2>/dev/null");
+	if (nv_up)
+		wt_shq("ip netns exec %s tc qdisc del dev %s root 2>/dev/null",
+		       nv.ns, nv.d1);
 	wt_shq("ethtool -K eth0 tso on gso on 2>/dev/null");
 	wt_peerq("ethtool -K peer0 gso on 2>/dev/null");
 }
@@ -48,9 +44,9 @@ static void netem_off(void)
 static int segs_one_by_one(bool veth)
 {
 	if (veth)
-		return wt_sh("ethtool -K tv0 tso off gso off && "
-			     "ip netns exec " NS2 " ethtool -K tv1 tso off "
-			     "gso off");
+		return wt_sh("ethtool -K %s tso off gso off && "
+			     "ip netns exec %s ethtool -K %s tso off gso off",
+			     nv.d0, nv.ns, nv.d1);
 	/* virtio-net over a QEMU hub may offer no TSO at all: GSO is what
 	 * must be off there.
 	 */
@@ -86,13 +82,13 @@ static int run(struct __test_metadata *_metadata, enum dir d,
 		x.recv_opts = "--family wren";
 		break;
 	case W2W:
-		x.recv_ns = NS2;
-		x.host = IP2;
+		x.recv_ns = nv.ns;
+		x.host = nv.ip1;
 		x.opts = "--family wren";
 		break;
 	case W2W_BACK:
-		x.send_ns = NS2;
-		x.host = IP1;
+		x.send_ns = nv.ns;
+		x.host = nv.ip0;
 		x.opts = "--family wren";
 		break;
 	}
@@ -105,9 +101,12 @@ static int run(struct __test_metadata *_metadata, enum dir d,
 		    wt_sh("tc qdisc add dev eth0 root netem %s", qdisc))
 			return -1;
 	} else {
-		if (veth_up() || segs_one_by_one(true) ||
-		    wt_sh("ip netns exec " NS2 " tc qdisc add dev tv1 root "
-			  "netem %s", qdisc))
+		if (ws_veth_up("tcp", &nv))
+			return -1;
+		nv_up = true;
+		if (segs_one_by_one(true) ||
+		    wt_sh("ip netns exec %s tc qdisc add dev %s root netem %s",
+			  nv.ns, nv.d1, qdisc))
 			return -1;
 	}
 	t0 = wt_now();
@@ -126,13 +125,15 @@ static int run(struct __test_metadata *_metadata, enum dir d,
 }
 
 FIXTURE(netem) {
-	int unused;
+	int port;	/* the test's block of 16 */
 };
 
 FIXTURE_SETUP(netem)
 {
 	signal(SIGPIPE, SIG_IGN);
 	ASSERT_EQ(0, ws_net_up());
+	self->port = wt_ports(16);
+	ASSERT_LT(0, self->port);
 	wt_shq("modprobe sch_netem");
 	netem_off();
 }

@@ -102,33 +102,55 @@ static inline int ws_net_up(void)
 }
 
 /*
- * wren at both ends of a veth pair: @d0 here with @ip0/28, @d1 in the new
- * namespace @ns with @ip1/28, all up.  With @once, a second call in the
- * same boot finds the pair made (a flag under /run); without, the caller
- * deletes the namespace itself before calling again.  0 or -1.
+ * A wren-to-wren veth pair: wren on @d0 here with @ip0/28, wren on @d1 in
+ * namespace @ns with @ip1/28.  Names and addresses come from the
+ * boot-wide allocator (wt_alloc), one set per key: index i gets namespace
+ * "wv<i>", devices "wv<i>a"/"wv<i>b" and 203.0.113.(16i+1), (16i+2).
  */
-static inline int ws_veth_pair(const char *ns, const char *d0, const char *d1,
-			       const char *ip0, const char *ip1, bool once)
-{
-	char flag[64];
+struct ws_veth {
+	char ns[16], d0[16], d1[16], ip0[16], ip1[16];
+};
 
-	snprintf(flag, sizeof(flag), "/run/wren-veth.%s", d0);
-	if (once && access(flag, F_OK) == 0)
+/*
+ * Fill @v for @key and make the pair unless it is there and attached (a
+ * test that deletes the namespace, or reloads wren, gets a new pair from
+ * the next call).  0 or -1.
+ */
+static inline int ws_veth_up(const char *key, struct ws_veth *v)
+{
+	int i = wt_alloc("veth", key);
+
+	if (i < 1 || i > 14) {
+		fprintf(stderr, "# ws: no veth block for %s (%d)\n", key, i);
+		return -1;
+	}
+	snprintf(v->ns, sizeof(v->ns), "wv%d", i);
+	snprintf(v->d0, sizeof(v->d0), "wv%da", i);
+	snprintf(v->d1, sizeof(v->d1), "wv%db", i);
+	snprintf(v->ip0, sizeof(v->ip0), "203.0.113.%d", 16 * i + 1);
+	snprintf(v->ip1, sizeof(v->ip1), "203.0.113.%d", 16 * i + 2);
+	/* Made already, and wren still holds both ends (an rmmod in an
+	 * earlier test would have let them go)?
+	 */
+	if (wt_shq("wrenctl link show %s && ip netns exec %s wrenctl link "
+		   "show %s", v->d0, v->ns, v->d1) == 0)
 		return 0;
 	wt_shq("modprobe veth");
+	wt_shq("ip link del %s 2>/dev/null; ip netns del %s 2>/dev/null",
+	       v->d0, v->ns);
 	if (wt_sh("ip netns add %s && ip link add %s type veth peer name %s "
 		  "&& ip link set %s netns %s && ip link set %s up && "
 		  "ip -n %s link set %s up && ip -n %s link set lo up",
-		  ns, d0, d1, d1, ns, d0, ns, d1, ns))
+		  v->ns, v->d0, v->d1, v->d1, v->ns, v->d0, v->ns, v->d1,
+		  v->ns))
 		return -1;
 	if (wt_sh("wrenctl link attach %s && wrenctl addr add %s/28 dev %s",
-		  d0, ip0, d0))
+		  v->d0, v->ip0, v->d0))
 		return -1;
 	if (wt_sh("ip netns exec %s sh -c 'wrenctl link attach %s && "
-		  "wrenctl addr add %s/28 dev %s'", ns, d1, ip1, d1))
+		  "wrenctl addr add %s/28 dev %s'", v->ns, v->d1, v->ip1,
+		  v->d1))
 		return -1;
-	if (once)
-		wt_sh("touch %s", flag);
 	return 0;
 }
 

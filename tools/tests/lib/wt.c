@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -709,6 +710,97 @@ int wt_net_up(int nic, int timeout_ms)
 		}
 	}
 	return 0;
+}
+
+/* ---- The boot-wide allocator ---------------------------------------- */
+
+#define WT_ALLOC_DIR	"/run/wt-alloc"
+#define WT_PORT_FIRST	10000
+#define WT_PORT_END	30000
+
+/* Read the number in @path (or @dflt if there is none yet). */
+static long wt_alloc_get(const char *path, long dflt)
+{
+	FILE *f = fopen(path, "r");
+	long v;
+
+	if (!f)
+		return dflt;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = dflt;
+	fclose(f);
+	return v;
+}
+
+static int wt_alloc_put(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+	int rc;
+
+	if (!f)
+		return -1;
+	rc = fprintf(f, "%ld\n", v) < 0;
+	return fclose(f) || rc ? -1 : 0;
+}
+
+/* Take the allocator's lock: its fd, or -1. */
+static int wt_alloc_lock(void)
+{
+	int fd;
+
+	mkdir(WT_ALLOC_DIR, 0755);
+	fd = open(WT_ALLOC_DIR "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || flock(fd, LOCK_EX)) {
+		fprintf(stderr, "# wt: allocator lock: %s\n", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int wt_ports(int n)
+{
+	const char *path = WT_ALLOC_DIR "/ports";
+	int lock = wt_alloc_lock();
+	long first;
+
+	if (lock < 0 || n < 1 || n > WT_PORT_END - WT_PORT_FIRST) {
+		if (lock >= 0)
+			close(lock);
+		return -1;
+	}
+	first = wt_alloc_get(path, WT_PORT_FIRST);
+	/* A boot that used them all starts again at the bottom: ports
+	 * that old are long out of TIME_WAIT.
+	 */
+	if (first < WT_PORT_FIRST || first + n > WT_PORT_END)
+		first = WT_PORT_FIRST;
+	if (wt_alloc_put(path, first + n))
+		first = -1;
+	close(lock);
+	return (int)first;
+}
+
+int wt_alloc(const char *kind, const char *key)
+{
+	char path[128], next[96];
+	int lock;
+	long idx;
+
+	snprintf(path, sizeof(path), WT_ALLOC_DIR "/%s.%s", kind, key);
+	snprintf(next, sizeof(next), WT_ALLOC_DIR "/%s.next", kind);
+	lock = wt_alloc_lock();
+	if (lock < 0)
+		return -1;
+	idx = wt_alloc_get(path, -1);
+	if (idx < 0) {
+		idx = wt_alloc_get(next, 1);
+		if (wt_alloc_put(path, idx) || wt_alloc_put(next, idx + 1))
+			idx = -1;
+	}
+	close(lock);
+	return (int)idx;
 }
 
 int wt_ping(const char *ns, const char *dst, int count)

@@ -189,6 +189,19 @@ int wt_net_up(int nic, int timeout_ms);
  */
 void wt_net_diag(int nic);
 
+/*
+ * The boot-wide allocator: every test program of one boot draws from the
+ * same state under /run/wt-alloc (a file lock serialises them), so no two
+ * tests pick a port or a network by hand.
+ *
+ * wt_ports(): @n consecutive ports (10000-29999, below both stacks'
+ * ephemeral ranges) that no test of this boot has had; the first one.
+ * wt_alloc(): the index of @key among the keys of @kind asked for in this
+ * boot: the same key gives the same index, a new one the next, from 1.
+ */
+int wt_ports(int n);
+int wt_alloc(const char *kind, const char *key);
+
 /* Send @count pings from @ns to @dst, 0.2 s apart; exit status of ping. */
 int wt_ping(const char *ns, const char *dst, int count);
 

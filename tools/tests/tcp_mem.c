@@ -1,18 +1,121 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * 1,000 concurrent connections from the peer's Linux TCP to one wren
- * listener: all accepted, data both ways on each, all closed (half from
- * each side, so wren holds TIME_WAITs too).  Afterwards, with a 200 ms
- * MSL, /proc/net/wren/tcp is back to its baseline and the slab within
- * noise.
+ * wren TCP's memory: the namespace limit and leaks.
+ *
+ *   peer.*      `wrenctl set tcp_mem_limit`: stalled readers and a live
+ *               transfer under a 2 MiB namespace limit
+ *   many.*      1,000 connections from the peer's Linux through accept, data
+ *               and close, twice: nothing left in /proc, slab back where it
+ *               was
  */
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/resource.h>
 #include "kselftest_harness.h"
-#include "sock.h"
+#include "tcp_fixture.h"
 
-#define PORT	6900
+#define MEM_STALLED	3
+
+TEST_F_TIMEOUT(peer, mem_limit_pressure, 600)
+{
+	int w[MEM_STALLED], l[MEM_STALLED], i, aw, al;
+	long long ofo0 = tt_tcpext("TCPOFODrop"), used0, used, peak = 0;
+	long long limit, rq0 = tt_tcpext("TCPRcvQDrop");
+	static char buf[65536];
+	struct wren_tcp_info ti;
+	struct tt_flow s, r;
+	char *out;
+	long long unread = 0;
+	unsigned int min_wnd = ~0U, wnd_lim = 0;
+
+	used0 = tt_tcpext("TCPMemUsed");
+	ASSERT_EQ(0, wt_sh("wrenctl set tcp_mem_limit 2048"));
+	out = wt_out("wrenctl get");
+	ASSERT_NE(NULL, out);
+	EXPECT_NE(NULL, strstr(out, "tcp_mem_limit 2048") ? out : NULL);
+	free(out);
+	limit = tt_tcpext("TCPMemLimit");
+	EXPECT_EQ(2048 * 1024, limit);
+
+	/* Stalled readers on wren's side: the Linux peers write at them. */
+	for (i = 0; i < MEM_STALLED; i++) {
+		ASSERT_EQ(0, tt_pair(self->port + 20 + i, &w[i], &l[i]));
+		fcntl(l[i], F_SETFL, O_NONBLOCK);
+	}
+	for (i = 0; i < MEM_STALLED; i++) {
+		double end = wt_now() + 10;
+
+		while (wt_now() < end) {
+			if (send(l[i], buf, sizeof(buf), MSG_NOSIGNAL) > 0)
+				continue;
+			if (errno != EAGAIN)
+				break;
+			wt_msleep(100);
+		}
+	}
+	used = tt_tcpext("TCPMemUsed");
+	TH_LOG("stalled: %lld bytes charged of %lld", used, limit);
+	for (i = 0; i < MEM_STALLED; i++) {
+		ASSERT_EQ(0, tt_wren_info(w[i], &ti));
+		TH_LOG("stalled %d: unread %u rcv_wnd %u", i, ti.unread_bytes,
+		       ti.rcv_wnd);
+		unread += ti.unread_bytes;
+	}
+	/* Without the limit each would hold about 1 MiB (half its 2 MiB
+	 * buffer); together they stay under the namespace's 2 MiB.
+	 */
+	EXPECT_GT(limit, unread);
+
+	/* A live transfer, the peer to wren, with loss (OOO data). */
+	wt_peerq("tc qdisc replace dev peer0 root netem loss 2%%");
+	ASSERT_EQ(0, tt_pair(self->port + 30, &aw, &al));
+	ASSERT_EQ(0, tt_flow_start(&r, aw, false, 0));
+	ASSERT_EQ(0, tt_flow_start(&s, al, true, 4 * WT_MIB));
+	while (!s.done && !r.done) {
+		used = tt_tcpext("TCPMemUsed");
+		if (used > peak)
+			peak = used;
+		if (!tt_wren_info(aw, &ti) && ti.rcv_wnd < min_wnd) {
+			min_wnd = ti.rcv_wnd;
+			wnd_lim = 4 * ti.advmss + (1U << ti.rcv_wscale);
+		}
+		wt_msleep(50);
+	}
+	tt_flow_join(&s);
+	tt_flow_join(&r);
+	tt_netem_off();
+	EXPECT_EQ(0, s.err);
+	EXPECT_EQ(0, r.err);
+	EXPECT_EQ(4 * WT_MIB, r.bytes);
+	EXPECT_STREQ(s.hex, r.hex);
+	TH_LOG("live transfer done; peak %lld bytes charged, OFO dropped %lld, "
+	       "refused %lld, smallest window %u", peak,
+	       tt_tcpext("TCPOFODrop") - ofo0, tt_tcpext("TCPRcvQDrop") - rq0,
+	       min_wnd);
+	/* Under pressure the window is a few segments (tcp_output.c). */
+	EXPECT_GE(wnd_lim, min_wnd);
+	/* Over by at most a little (one skb a socket may overshoot). */
+	EXPECT_GE(limit + 1024 * 1024, peak);
+	EXPECT_LT(ofo0, tt_tcpext("TCPOFODrop"));
+
+	/* The stalled connections still work, and memory comes back. */
+	for (i = 0; i < MEM_STALLED; i++) {
+		fcntl(l[i], F_SETFL, 0);
+		close(l[i]);
+		close(w[i]);
+	}
+	close(aw);
+	close(al);
+	EXPECT_TRUE(WT_WAIT(30000, tt_tcpext("TCPMemUsed") <= used0));
+	TH_LOG("after close: %lld bytes charged (before: %lld)",
+	       tt_tcpext("TCPMemUsed"), used0);
+	wt_sh("wrenctl set tcp_mem_limit 0");
+	EXPECT_LT(limit, tt_tcpext("TCPMemLimit"));
+}
+
 #define N	1000
 
 static int proc_lines(void)
@@ -31,7 +134,7 @@ static int proc_lines(void)
 static int cli[N], srv[N];
 
 FIXTURE(many) {
-	int l;
+	int l, port;
 	long long tw;
 };
 
@@ -41,6 +144,8 @@ FIXTURE_SETUP(many)
 
 	signal(SIGPIPE, SIG_IGN);
 	ASSERT_EQ(0, ws_net_up());
+	self->port = wt_ports(2);
+	ASSERT_LT(0, self->port);
 	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
 	ASSERT_EQ(0, wt_sh("wrenctl set tcp_msl_ms 200"));
 	wt_shq("sysctl -qw net.core.somaxconn=4096");
@@ -153,9 +258,9 @@ TEST_F_TIMEOUT(many, thousand_connections_no_leak, 300)
 	struct wt_mem m0, m1;
 
 	ASSERT_EQ(0, wt_peer("sysctl -qw net.ipv4.tcp_max_tw_buckets=0"));
-	round_trip(_metadata, &self->l, PORT);
+	round_trip(_metadata, &self->l, self->port);
 	ASSERT_EQ(0, wt_mem_snapshot(&m0, true));
-	round_trip(_metadata, &self->l, PORT + 1);
+	round_trip(_metadata, &self->l, self->port + 1);
 	ASSERT_EQ(0, wt_mem_snapshot(&m1, true));
 	TH_LOG("Slab %lld -> %lld KiB, SUnreclaim %lld -> %lld KiB",
 	       m0.slab, m1.slab, m0.sunreclaim, m1.sunreclaim);

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wren TCP's socket options and what they put on the wire, and TCP_INFO.
+ *
+ *   sock.*      TCP_CONGESTION, TCP_NODELAY and WREN_TCP_INFO on a connection
+ *   peer.*      socket option round trips (and the errnos of bad values);
+ *               WREN_TCP_INFO moving during a transfer; TCP_MAXSEG before
+ *               connect, as the Linux peer sees it; Linux's TCP_INFO on an
+ *               AF_WREN socket during a transfer
+ *   wire.*      wren's SYN-ACK answers MSS, window scale, SACK-permitted and
+ *               timestamps; wren's SYN offers them, and a peer that offers
+ *               none gets segments without them and an unscaled window
+ */
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
+#include "kselftest_harness.h"
+#include "tcp_fixture.h"
+#include "wire.h"
+
+TEST_F(sock, options_and_info)
+{
+	struct sockaddr_wren a = nt_swren(self->v.ip0, self->port + 8);
+	struct wren_tcp_info ti;
+	socklen_t len = sizeof(ti);
+	char cc[16] = "";
+	int l, c, s, v = 1;
+
+	ASSERT_EQ(0, ws_veth_up("tcp", &self->v));
+	len = sizeof(cc);
+	ASSERT_EQ(0, getsockopt(self->fd, IPPROTO_TCP, TCP_CONGESTION, cc,
+				&len));
+	EXPECT_STREQ("cubic", cc);
+	EXPECT_EQ(0, setsockopt(self->fd, IPPROTO_TCP, TCP_CONGESTION, "reno",
+				4));
+	EXPECT_EQ(-1, setsockopt(self->fd, IPPROTO_TCP, TCP_CONGESTION,
+				 "nosuch", 6));
+	EXPECT_EQ(0, setsockopt(self->fd, IPPROTO_TCP, TCP_NODELAY, &v,
+				sizeof(v)));
+
+	l = tt_listener(self->port + 8, 8);
+	ASSERT_LE(0, l);
+	c = nt_socket(self->v.ns, AF_WREN, SOCK_STREAM, 0);
+	ASSERT_EQ(0, connect(c, (struct sockaddr *)&a, sizeof(a)));
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	len = sizeof(ti);
+	ASSERT_EQ(0, getsockopt(c, IPPROTO_TCP, WREN_TCP_INFO, &ti, &len));
+	EXPECT_EQ(1U, ti.state);
+	EXPECT_TRUE(ti.options & WREN_TCPI_OPT_SACK);
+	EXPECT_TRUE(ti.options & WREN_TCPI_OPT_TIMESTAMPS);
+	EXPECT_TRUE(ti.options & WREN_TCPI_OPT_WSCALE);
+	EXPECT_EQ(1448U, ti.snd_mss);
+	EXPECT_LE(200000U, ti.rto);
+	TH_LOG("rtt %u us rto %u us cwnd %u cc %s", ti.rtt, ti.rto,
+	       ti.snd_cwnd, ti.cong);
+	/* SIOCOUTQ/SIOCINQ: three bytes sent, three unread. */
+	ASSERT_EQ(3, write(c, "abc", 3));
+	wt_msleep(200);
+	v = -1;
+	ASSERT_EQ(0, ioctl(s, SIOCINQ, &v));
+	EXPECT_EQ(3, v);
+	close(c);
+	close(s);
+	close(l);
+}
+
+static int getint(int fd, int level, int name)
+{
+	int v = -12345;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(fd, level, name, &v, &len))
+		return -errno;
+	return v;
+}
+
+static int setint(int fd, int level, int name, int v)
+{
+	return setsockopt(fd, level, name, &v, sizeof(v));
+}
+
+TEST_F(peer, option_round_trips)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 7 }, lg2;
+	struct timeval tv = { .tv_sec = 2, .tv_usec = 500000 }, tv2;
+	int fd = socket(AF_WREN, SOCK_STREAM, 0);
+	char cc[16];
+	socklen_t len;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, getint(fd, SOL_SOCKET, SO_REUSEADDR));
+	EXPECT_EQ(0, setint(fd, SOL_SOCKET, SO_REUSEADDR, 1));
+	EXPECT_EQ(1, getint(fd, SOL_SOCKET, SO_REUSEADDR));
+	EXPECT_EQ(0, getint(fd, SOL_SOCKET, SO_KEEPALIVE));
+	EXPECT_EQ(0, setint(fd, SOL_SOCKET, SO_KEEPALIVE, 1));
+	EXPECT_EQ(1, getint(fd, SOL_SOCKET, SO_KEEPALIVE));
+
+	len = sizeof(lg2);
+	EXPECT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	EXPECT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg2, &len));
+	EXPECT_EQ(1, lg2.l_onoff);
+	EXPECT_EQ(7, lg2.l_linger);
+
+	/* As Linux: the buffer sizes read back doubled. */
+	EXPECT_EQ(0, setint(fd, SOL_SOCKET, SO_RCVBUF, 65536));
+	EXPECT_EQ(131072, getint(fd, SOL_SOCKET, SO_RCVBUF));
+	EXPECT_EQ(0, setint(fd, SOL_SOCKET, SO_SNDBUF, 65536));
+	EXPECT_EQ(131072, getint(fd, SOL_SOCKET, SO_SNDBUF));
+
+	len = sizeof(tv2);
+	EXPECT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	EXPECT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv2, &len));
+	EXPECT_EQ(2, tv2.tv_sec);
+	EXPECT_EQ(500000, tv2.tv_usec);
+	len = sizeof(tv2);
+	EXPECT_EQ(0, setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	EXPECT_EQ(0, getsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv2, &len));
+	EXPECT_EQ(2, tv2.tv_sec);
+	EXPECT_EQ(500000, tv2.tv_usec);
+	EXPECT_EQ(0, getint(fd, SOL_SOCKET, SO_ERROR));
+
+	EXPECT_EQ(0, getint(fd, IPPROTO_TCP, TCP_NODELAY));
+	EXPECT_EQ(0, setint(fd, IPPROTO_TCP, TCP_NODELAY, 1));
+	EXPECT_EQ(1, getint(fd, IPPROTO_TCP, TCP_NODELAY));
+	EXPECT_EQ(0, setint(fd, IPPROTO_TCP, TCP_MAXSEG, 1000));
+	EXPECT_EQ(1000, getint(fd, IPPROTO_TCP, TCP_MAXSEG));
+	EXPECT_EQ(0, setint(fd, IPPROTO_TCP, TCP_KEEPIDLE, 77));
+	EXPECT_EQ(77, getint(fd, IPPROTO_TCP, TCP_KEEPIDLE));
+	EXPECT_EQ(0, setint(fd, IPPROTO_TCP, TCP_KEEPINTVL, 11));
+	EXPECT_EQ(11, getint(fd, IPPROTO_TCP, TCP_KEEPINTVL));
+	EXPECT_EQ(0, setint(fd, IPPROTO_TCP, TCP_KEEPCNT, 5));
+	EXPECT_EQ(5, getint(fd, IPPROTO_TCP, TCP_KEEPCNT));
+	EXPECT_EQ(0, setint(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, 4321));
+	EXPECT_EQ(4321, getint(fd, IPPROTO_TCP, TCP_USER_TIMEOUT));
+	/* Out of range, as Linux. */
+	EXPECT_EQ(-1, setint(fd, IPPROTO_TCP, TCP_KEEPIDLE, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, setint(fd, IPPROTO_TCP, TCP_KEEPCNT, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, setint(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, -1));
+	EXPECT_EQ(EINVAL, errno);
+
+	EXPECT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 4));
+	len = sizeof(cc);
+	memset(cc, 0, sizeof(cc));
+	EXPECT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
+	EXPECT_STREQ("reno", cc);
+	EXPECT_EQ(0, setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "cubic", 5));
+	len = sizeof(cc);
+	memset(cc, 0, sizeof(cc));
+	EXPECT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
+	EXPECT_STREQ("cubic", cc);
+	close(fd);
+}
+
+/* WREN_TCP_INFO during a bulk send: cwnd grows, RTT is measured. */
+TEST_F_TIMEOUT(peer, tcp_info_moves, 90)
+{
+	static char buf[65536];
+	struct wren_tcp_info t0, t1;
+	long long sent = 0, got = 0;
+	socklen_t len;
+	ssize_t n;
+
+	ASSERT_EQ(0, tt_pair(self->port + 11, &self->w, &self->l));
+	len = sizeof(t0);
+	ASSERT_EQ(0, getsockopt(self->w, IPPROTO_TCP, WREN_TCP_INFO, &t0,
+				&len));
+	ASSERT_EQ(0, fcntl(self->w, F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(0, fcntl(self->l, F_SETFL, O_NONBLOCK));
+	while (got < 8 * WT_MIB) {
+		n = send(self->w, buf, sizeof(buf), MSG_NOSIGNAL);
+		if (n > 0)
+			sent += n;
+		n = read(self->l, buf, sizeof(buf));
+		if (n > 0)
+			got += n;
+		else if (n < 0 && errno == EAGAIN)
+			ws_wait(self->l, POLLIN, 100);
+		else
+			ASSERT_LT(0, n);
+	}
+	/* The reader can be ahead of the ACKs still on their way (a delayed
+	 * ACK is up to 200 ms): wait for them before comparing.
+	 */
+	for (n = 0; n < 100; n++) {
+		len = sizeof(t1);
+		ASSERT_EQ(0, getsockopt(self->w, IPPROTO_TCP, WREN_TCP_INFO,
+					&t1, &len));
+		if (t1.snd_una - t0.snd_una >= (unsigned int)got)
+			break;
+		usleep(10000);
+	}
+	TH_LOG("cwnd %u -> %u, rtt %u -> %u us, snd_una +%u", t0.snd_cwnd,
+	       t1.snd_cwnd, t0.rtt, t1.rtt, t1.snd_una - t0.snd_una);
+	EXPECT_LT(t0.snd_cwnd, t1.snd_cwnd);
+	EXPECT_LT(0U, t1.rtt);
+	EXPECT_LE((unsigned int)got, t1.snd_una - t0.snd_una);
+	EXPECT_EQ(1U, t1.state);
+}
+
+TEST_F_TIMEOUT(peer, maxseg_before_connect, 200)
+{
+	struct sockaddr_wren a = nt_swren(WS_PEER_IP, self->port + 6);
+	struct tcp_info li;
+	struct wren_tcp_info ti;
+	socklen_t len = sizeof(li);
+	struct tt_flow s, r;
+	int mss = 700, lfd, v;
+
+	lfd = tt_linux_listener(WT_PEER_NS, self->port + 6);
+	ASSERT_LE(0, lfd);
+	self->w = socket(AF_WREN, SOCK_STREAM, 0);
+	ASSERT_EQ(0, setsockopt(self->w, IPPROTO_TCP, TCP_MAXSEG, &mss,
+				sizeof(mss)));
+	len = sizeof(v);
+	ASSERT_EQ(0, getsockopt(self->w, IPPROTO_TCP, TCP_MAXSEG, &v, &len));
+	EXPECT_EQ(mss, v);
+	ASSERT_EQ(0, connect(self->w, (struct sockaddr *)&a, sizeof(a)));
+	self->l = accept(lfd, NULL, NULL);
+	close(lfd);
+	ASSERT_LE(0, self->l);
+
+	ASSERT_EQ(0, tt_wren_info(self->w, &ti));
+	EXPECT_EQ((unsigned int)mss, ti.advmss);
+	EXPECT_GE((unsigned int)mss, ti.snd_mss);
+	ASSERT_EQ(0, tt_flow_start(&r, self->l, false, 0));
+	ASSERT_EQ(0, tt_flow_start(&s, self->w, true, 2 * WT_MIB));
+	tt_flow_join(&s);
+	tt_flow_join(&r);
+	EXPECT_STREQ(s.hex, r.hex);
+	/* The Linux peer: sends to our MSS, saw segments no bigger. */
+	len = sizeof(li);
+	ASSERT_EQ(0, getsockopt(self->l, IPPROTO_TCP, TCP_INFO, &li, &len));
+	TH_LOG("peer: snd_mss %u rcv_mss %u advmss %u; wren snd_mss %u",
+	       li.tcpi_snd_mss, li.tcpi_rcv_mss, li.tcpi_advmss, ti.snd_mss);
+	EXPECT_GE((unsigned int)mss, li.tcpi_snd_mss);
+	EXPECT_LT(0U, li.tcpi_rcv_mss);
+	EXPECT_GE((unsigned int)mss, li.tcpi_rcv_mss);
+}
+
+TEST_F_TIMEOUT(peer, tcp_info_linux_struct, 200)
+{
+	struct tcp_info li;
+	struct wren_tcp_info ti;
+	socklen_t len;
+	struct tt_flow s, r;
+	int samples = 0, good = 0;
+
+	ASSERT_EQ(0, tt_pair(self->port + 11, &self->w, &self->l));
+	len = sizeof(li);
+	ASSERT_EQ(0, getsockopt(self->w, IPPROTO_TCP, TCP_INFO, &li, &len));
+	EXPECT_EQ(sizeof(li), len);
+	EXPECT_EQ(TCP_ESTABLISHED, li.tcpi_state);
+	EXPECT_EQ(TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK | TCPI_OPT_WSCALE,
+		  li.tcpi_options & (TCPI_OPT_TIMESTAMPS | TCPI_OPT_SACK |
+				     TCPI_OPT_WSCALE));
+	EXPECT_EQ(1460U, li.tcpi_advmss);
+	/* A short buffer gets the head of the struct, len says how much. */
+	len = 8;
+	ASSERT_EQ(0, getsockopt(self->w, IPPROTO_TCP, TCP_INFO, &li, &len));
+	EXPECT_EQ(8U, len);
+
+	ASSERT_TRUE(tt_alive(self->w, self->l));	/* an RTT sample */
+	ASSERT_EQ(0, tt_flow_start(&r, self->l, false, 0));
+	ASSERT_EQ(0, tt_flow_start(&s, self->w, true, 8 * WT_MIB));
+	while (!s.done && samples < 1000) {
+		len = sizeof(li);
+		ASSERT_EQ(0, getsockopt(self->w, IPPROTO_TCP, TCP_INFO, &li,
+					&len));
+		samples++;
+		/* FIN_WAIT*: the sender thread shut down after its last
+		 * write, just before this sample.
+		 */
+		if ((li.tcpi_state == TCP_ESTABLISHED ||
+		     li.tcpi_state == TCP_FIN_WAIT1 ||
+		     li.tcpi_state == TCP_FIN_WAIT2) &&
+		    li.tcpi_rto >= 200000 && li.tcpi_rto <= 120000000 &&
+		    li.tcpi_rtt > 0 && li.tcpi_rtt < 60000000 &&
+		    li.tcpi_snd_cwnd >= 1 && li.tcpi_snd_mss > 0 &&
+		    li.tcpi_snd_mss <= 1460 && li.tcpi_snd_wscale > 0)
+			good++;
+		else
+			TH_LOG("odd sample: state %u rto %u rtt %u cwnd %u "
+			       "mss %u wscale %u", li.tcpi_state, li.tcpi_rto,
+			       li.tcpi_rtt, li.tcpi_snd_cwnd, li.tcpi_snd_mss,
+			       li.tcpi_snd_wscale);
+		wt_msleep(20);
+	}
+	tt_flow_join(&s);
+	tt_flow_join(&r);
+	EXPECT_STREQ(s.hex, r.hex);
+	ASSERT_EQ(0, tt_wren_info(self->w, &ti));
+	len = sizeof(li);
+	ASSERT_EQ(0, getsockopt(self->w, IPPROTO_TCP, TCP_INFO, &li, &len));
+	TH_LOG("%d of %d samples sane; last: state %u rto %u rtt %u cwnd %u "
+	       "mss %u", good, samples, li.tcpi_state, li.tcpi_rto,
+	       li.tcpi_rtt, li.tcpi_snd_cwnd, li.tcpi_snd_mss);
+	EXPECT_LT(0, good);
+	EXPECT_EQ(samples, good);
+	/* The two views agree. */
+	EXPECT_EQ(ti.snd_mss, li.tcpi_snd_mss);
+	EXPECT_EQ(ti.rto, li.tcpi_rto);
+	EXPECT_EQ(ti.total_retrans, li.tcpi_total_retrans);
+}
+
+/* wren answers every option of our SYN, and scales its window. */
+TEST_F(wire, synack_options)
+{
+	struct seg sa, s;
+
+	open_to_wren(_metadata, self, self->port, 0x12345678, &sa);
+	EXPECT_EQ(1460, sa.mss);	/* MTU 1500 */
+	EXPECT_LE(0, sa.ws);
+	EXPECT_GE(14, sa.ws);
+	EXPECT_TRUE(sa.sack_perm);
+	EXPECT_TRUE(sa.ts);
+	EXPECT_EQ(1000u, sa.tsecr);	/* our SYN's TSval */
+	/* Data makes wren ACK with a scaled window (2 MiB buffers). */
+	ASSERT_EQ(0, send_data(&self->w, 0x12345678, 0));
+	ASSERT_EQ(0, send_data(&self->w, 0x12345678, 1));
+	ASSERT_EQ(0, wire_recv(&self->w, &s, 5000));
+	EXPECT_TRUE(s.ts);
+	EXPECT_LT(65535u, (uint32_t)s.win << sa.ws);
+	self->w.snd_nxt = 0x12345678 + 1 + 2 * SEG;
+}
+
+/*
+ * wren's SYN offers MSS, window scale, SACK-permitted and timestamps; a
+ * peer whose SYN-ACK has no options gets segments without timestamps or
+ * SACK blocks after the handshake, and an unscaled window.
+ */
+TEST_F(wire, syn_offer_and_peer_without_options)
+{
+	struct sockaddr_wren a = nt_swren(FAKE, self->port + 3), me;
+	socklen_t len = sizeof(me);
+	struct wire *w = &self->w;
+	struct seg syn, s;
+	const uint32_t isn = 0x7ffff000;
+
+	self->c = socket(AF_WREN, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	ASSERT_LE(0, self->c);
+	ASSERT_EQ(-1, connect(self->c, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_EQ(EINPROGRESS, errno);
+	/* We are wren's remote port; wren's own is its local port. */
+	ASSERT_EQ(0, getsockname(self->c, (struct sockaddr *)&me, &len));
+	w->sport = self->port + 3;
+	w->dport = ntohs(me.swren_port);
+	ASSERT_EQ(0, wire_recv(w, &syn, 5000));
+	ASSERT_EQ(F_SYN, syn.flags);
+	EXPECT_EQ(1460, syn.mss);
+	EXPECT_LE(0, syn.ws);
+	EXPECT_TRUE(syn.sack_perm);
+	EXPECT_TRUE(syn.ts);
+	/* A SYN-ACK without options. */
+	w->rcv_nxt = syn.seq + 1;
+	ASSERT_EQ(0, wire_send(w, isn, w->rcv_nxt, F_SYN | F_ACK, NULL, 0,
+			       O_NONE));
+	w->snd_nxt = isn + 1;
+	/* wren's ACK of it, and then data from wren: no options at all. */
+	ASSERT_EQ(0, wire_recv(w, &s, 5000));
+	EXPECT_EQ(F_ACK, s.flags & (F_ACK | F_SYN));
+	EXPECT_EQ(isn + 1, s.ack);
+	EXPECT_FALSE(s.ts);
+	EXPECT_EQ(0, s.nsack);
+	ASSERT_EQ(5, write(self->c, "hello", 5));
+	do {
+		ASSERT_EQ(0, wire_recv(w, &s, 5000));
+	} while (!s.len);
+	EXPECT_EQ(5, s.len);
+	EXPECT_EQ(0, memcmp(s.data, "hello", 5));
+	EXPECT_FALSE(s.ts);
+	/* Unscaled: the raw window field is the window, at most 65535. */
+	EXPECT_LT(0, s.win);
+}
+
+TEST_HARNESS_MAIN
