@@ -13,7 +13,6 @@
 #include "kselftest_harness.h"
 #include "wt.h"
 
-#define CNT_PORT	5301
 #define CNT_NOISE	6		/* frames of ARP and the like */
 #define CNT_UDP_LEN	1000		/* payload bytes a datagram */
 #define CNT_UDP_FRAME	(CNT_UDP_LEN + 8 + 20 + 14)
@@ -103,6 +102,9 @@ static void take(const char *ifname, struct snap *s)
 		s->errors += wt_if_stat(ifname, errs[i]);
 }
 
+/* The transfers' ports, drawn by each test from the boot's allocator. */
+static int xfer_port;
+
 FIXTURE(counters) {
 	const char *ifname;
 	struct snap a, b;
@@ -110,6 +112,8 @@ FIXTURE(counters) {
 
 FIXTURE_SETUP(counters)
 {
+	xfer_port = wt_ports(2);
+	ASSERT_LT(0, xfer_port);
 	self->ifname = wt_ifname(0, WT_GUEST);
 	ASSERT_EQ(0, wt_net_up(0, 20000));
 	/* Resolve both ways now, so that ARP stays out of the counts. */
@@ -153,7 +157,7 @@ static void udp_burst(struct __test_metadata *_metadata, const char *send_ns,
 	char opts[64];
 	struct wt_xfer x = {
 		.send_ns = send_ns, .recv_ns = recv_ns, .host = dst,
-		.port = CNT_PORT, .opts = opts, .timeout_ms = 60000,
+		.port = xfer_port, .opts = opts, .timeout_ms = 60000,
 	};
 
 	snprintf(opts, sizeof(opts), "--udp %d %d", CNT_UDP_LEN,
@@ -276,7 +280,7 @@ TEST_F_TIMEOUT(counters, tcp_bytes_bounded, 120)
 	long long payload = 8 * WT_MIB, d;
 	struct wt_xfer x = {
 		.recv_ns = WT_PEER_NS, .host = wt_ip(0, WT_PEER),
-		.port = CNT_PORT, .bytes = payload, .timeout_ms = 90000,
+		.port = xfer_port, .bytes = payload, .timeout_ms = 90000,
 	};
 
 	take(self->ifname, &self->a);

@@ -13,7 +13,6 @@
 #include "kselftest_harness.h"
 #include "wt.h"
 
-#define ET_PORT		5501
 
 struct rings {
 	long long rx, tx, rx_max, tx_max;
@@ -55,6 +54,9 @@ static int feature(const char *ifname, const char *name)
 	return v;
 }
 
+/* The transfers' ports, drawn by each test from the boot's allocator. */
+static int xfer_port;
+
 FIXTURE(et) {
 	const char *ifname;
 	struct rings orig;
@@ -62,6 +64,8 @@ FIXTURE(et) {
 
 FIXTURE_SETUP(et)
 {
+	xfer_port = wt_ports(2);
+	ASSERT_LT(0, xfer_port);
 	self->ifname = wt_ifname(0, WT_GUEST);
 	ASSERT_EQ(0, wt_net_up(0, 20000));
 	ASSERT_EQ(0, get_rings(self->ifname, &self->orig));
@@ -85,10 +89,10 @@ static int both_start(struct both *b, long long bytes)
 	memset(b, 0, sizeof(*b));
 	b->out.recv_ns = WT_PEER_NS;
 	b->out.host = wt_ip(0, WT_PEER);
-	b->out.port = ET_PORT;
+	b->out.port = xfer_port;
 	b->in.send_ns = WT_PEER_NS;
 	b->in.host = wt_ip(0, WT_GUEST);
-	b->in.port = ET_PORT + 1;
+	b->in.port = xfer_port + 1;
 	b->out.bytes = b->in.bytes = bytes;
 	b->out.timeout_ms = b->in.timeout_ms = 240000;
 	b->orcv = wt_xfer_recv_start(&b->out);

@@ -13,8 +13,10 @@
 #include "kselftest_harness.h"
 #include "wt.h"
 
-#define LINK_PORT	5401
 #define LINK_WAIT_MS	10000	/* LSC interrupt to carrier change */
+
+/* The transfers' ports, drawn by each test from the boot's allocator. */
+static int xfer_port;
 
 FIXTURE(link) {
 	const char *ifname;
@@ -43,6 +45,8 @@ static bool operstate_is(const char *ifname, const char *state)
 
 FIXTURE_SETUP(link)
 {
+	xfer_port = wt_ports(2);
+	ASSERT_LT(0, xfer_port);
 	self->ifname = wt_ifname(0, WT_GUEST);
 	ASSERT_EQ(0, wt_qmon("set_link nic0 on"));
 	ASSERT_EQ(0, wt_net_up(0, 20000));
@@ -109,11 +113,11 @@ TEST_F_TIMEOUT(link, traffic_resumes_after_flap, 180)
 {
 	struct wt_xfer out = {
 		.recv_ns = WT_PEER_NS, .host = wt_ip(0, WT_PEER),
-		.port = LINK_PORT, .bytes = 4 * WT_MIB, .timeout_ms = 60000,
+		.port = xfer_port, .bytes = 4 * WT_MIB, .timeout_ms = 60000,
 	};
 	struct wt_xfer in = {
 		.send_ns = WT_PEER_NS, .host = wt_ip(0, WT_GUEST),
-		.port = LINK_PORT, .bytes = 4 * WT_MIB, .timeout_ms = 60000,
+		.port = xfer_port, .bytes = 4 * WT_MIB, .timeout_ms = 60000,
 	};
 
 	ASSERT_EQ(0, wt_qmon("set_link nic0 off"));
@@ -131,7 +135,7 @@ TEST_F_TIMEOUT(link, tcp_survives_outage, 240)
 {
 	struct wt_xfer x = {
 		.recv_ns = WT_PEER_NS, .host = wt_ip(0, WT_PEER),
-		.port = LINK_PORT, .bytes = 48 * WT_MIB, .timeout_ms = 180000,
+		.port = xfer_port, .bytes = 48 * WT_MIB, .timeout_ms = 180000,
 	};
 	struct wt_bg *rcv, *snd;
 	long long before;

@@ -12,7 +12,9 @@
 #include "kselftest_harness.h"
 #include "wt.h"
 
-#define TRAFFIC_PORT	5201
+
+/* The transfers' ports, drawn by each test from the boot's allocator. */
+static int xfer_port;
 
 FIXTURE(traffic) {
 	const char *guest, *peer;
@@ -20,6 +22,8 @@ FIXTURE(traffic) {
 
 FIXTURE_SETUP(traffic)
 {
+	xfer_port = wt_ports(2);
+	ASSERT_LT(0, xfer_port);
 	ASSERT_EQ(0, wt_net_up(0, 20000));
 	self->guest = wt_ip(0, WT_GUEST);
 	self->peer = wt_ip(0, WT_PEER);
@@ -66,7 +70,7 @@ static void tcp_64m(struct __test_metadata *_metadata, const char *send_ns,
 		.send_ns = send_ns,
 		.recv_ns = recv_ns,
 		.host = dst,
-		.port = TRAFFIC_PORT,
+		.port = xfer_port,
 		.bytes = 64 * WT_MIB,
 		.timeout_ms = 240000,
 	};
@@ -92,12 +96,12 @@ TEST_F_TIMEOUT(traffic, tcp_16m_both_directions_at_once, 300)
 {
 	struct wt_xfer out = {
 		.recv_ns = WT_PEER_NS, .host = self->peer,
-		.port = TRAFFIC_PORT, .bytes = 16 * WT_MIB,
+		.port = xfer_port, .bytes = 16 * WT_MIB,
 		.timeout_ms = 240000,
 	};
 	struct wt_xfer in = {
 		.send_ns = WT_PEER_NS, .host = self->guest,
-		.port = TRAFFIC_PORT + 1, .bytes = 16 * WT_MIB,
+		.port = xfer_port + 1, .bytes = 16 * WT_MIB,
 		.timeout_ms = 240000,
 	};
 	struct wt_bg *orcv, *osnd, *ircv, *isnd;
@@ -124,7 +128,7 @@ static void udp(struct __test_metadata *_metadata, const char *send_ns,
 		.send_ns = send_ns,
 		.recv_ns = recv_ns,
 		.host = dst,
-		.port = TRAFFIC_PORT,
+		.port = xfer_port,
 		.opts = opts,
 		.timeout_ms = 90000,
 	};

@@ -13,8 +13,9 @@
 #include "kselftest_harness.h"
 #include "net.h"
 
-#define PORT	7101		/* the wren socket */
-#define SPORT	7102		/* the source port of the hand-built datagrams */
+
+/* The wren socket's port and the hand-built datagrams' source port. */
+static int wren_port, src_port;
 
 FIXTURE(frag) {
 	struct nt_raw raw;	/* on peer0, send only */
@@ -26,6 +27,9 @@ FIXTURE(frag) {
 
 FIXTURE_SETUP(frag)
 {
+	wren_port = wt_ports(2);
+	ASSERT_LT(0, wren_port);
+	src_port = wren_port + 1;
 	self->w = -1;
 	self->raw.fd = -1;
 	ASSERT_EQ(0, nt_pair_up(0));
@@ -35,7 +39,7 @@ FIXTURE_SETUP(frag)
 	self->saddr = nt_addr(wt_ip(0, WT_PEER));
 	self->daddr = nt_addr(wt_ip(0, WT_GUEST));
 	self->id = (uint16_t)(getpid() * 251);
-	self->w = nt_dgram(NULL, AF_WREN, 0, NULL, PORT);
+	self->w = nt_dgram(NULL, AF_WREN, 0, NULL, wren_port);
 	ASSERT_LE(0, self->w);
 	nt_rcvtimeo(self->w, 3000);
 	/* wren knows the peer's MAC before the test starts. */
@@ -67,7 +71,7 @@ static int send_frag(FIXTURE_DATA(frag) *self, uint16_t id,
 	return nt_raw_send(&self->raw, f, n + NT_IP_HLEN + len);
 }
 
-/* A UDP datagram SPORT -> PORT carrying @dlen pattern bytes, into @pl. */
+/* A UDP datagram src_port -> wren_port carrying @dlen pattern bytes, into @pl. */
 static size_t make_udp(FIXTURE_DATA(frag) *self, uint8_t *pl, size_t dlen,
 		       uint64_t seed)
 {
@@ -76,7 +80,7 @@ static size_t make_udp(FIXTURE_DATA(frag) *self, uint8_t *pl, size_t dlen,
 	if (dlen > sizeof(data))
 		abort();
 	wt_pattern_fill(data, dlen, 0, seed);
-	return nt_udp(pl, self->saddr, self->daddr, SPORT, PORT, data, dlen);
+	return nt_udp(pl, self->saddr, self->daddr, src_port, wren_port, data, dlen);
 }
 
 /* The wren socket receives exactly @dlen bytes of pattern @seed. */
@@ -90,10 +94,10 @@ static int expect_delivery(FIXTURE_DATA(frag) *self, size_t dlen,
 
 	wt_pattern_fill(want, dlen, 0, seed);
 	n = nt_recvfrom(self->w, got, sizeof(got), 0, from, &port);
-	if (n != (ssize_t)dlen || port != SPORT || memcmp(got, want, dlen)) {
+	if (n != (ssize_t)dlen || port != src_port || memcmp(got, want, dlen)) {
 		nt_diag("received %zd (%s) from port %u, want %zu from %u\n",
 			n, n < 0 ? strerror(errno) : "-", n < 0 ? 0 : port,
-			dlen, SPORT);
+			dlen, src_port);
 		return -1;
 	}
 	return 0;
@@ -184,7 +188,7 @@ TEST_F_TIMEOUT(frag, reassembly_timeout, 100)
 	close(iw.fd);
 	TH_LOG("time exceeded after %.1f s", dt);
 	ASSERT_EQ(1, found);
-	EXPECT_EQ(SPORT, sport);
+	EXPECT_EQ(src_port, sport);
 	EXPECT_LE(25.0, dt);
 	EXPECT_GE(40.0, dt);
 	EXPECT_EQ(to0 + 1, nt_drop(NULL, "FragTimeout"));

@@ -13,8 +13,6 @@
 #include "kselftest_harness.h"
 #include "net.h"
 
-#define PORT		7201	/* a bound wren socket */
-#define SPORT		7202
 #define VETH_W		"wtm0"
 #define VETH_L		"wtm1"
 #define VETH_ADDR	"192.0.2.33"
@@ -54,6 +52,9 @@ static int read_drops(struct drops *d)
 	return i == d->n ? 0 : -1;
 }
 
+/* The bound wren socket's port and the hand-built datagrams' source. */
+static int wren_port, src_port;
+
 FIXTURE(bad) {
 	struct nt_raw raw;	/* peer0 */
 	struct nt_raw vraw;	/* wtm1 */
@@ -67,6 +68,9 @@ FIXTURE(bad) {
 
 FIXTURE_SETUP(bad)
 {
+	wren_port = wt_ports(2);
+	ASSERT_LT(0, wren_port);
+	src_port = wren_port + 1;
 	self->w = -1;
 	self->raw.fd = self->vraw.fd = -1;
 	nt_runq(NULL, "modprobe veth");
@@ -84,7 +88,7 @@ FIXTURE_SETUP(bad)
 	ASSERT_EQ(0, nt_raw_open(&self->vraw, WT_PEER_NS, VETH_L, 0));
 	self->saddr = nt_addr(wt_ip(0, WT_PEER));
 	self->daddr = nt_addr(wt_ip(0, WT_GUEST));
-	self->w = nt_dgram(NULL, AF_WREN, 0, NULL, PORT);
+	self->w = nt_dgram(NULL, AF_WREN, 0, NULL, wren_port);
 	ASSERT_LE(0, self->w);
 	/* wren has the peer's MAC, so no ARP runs during the test. */
 	ASSERT_EQ(0, nt_runq(WT_PEER_NS, "ping -c 1 -W 2 %s",
@@ -103,7 +107,7 @@ FIXTURE_TEARDOWN(bad)
 }
 
 /*
- * A well-formed UDP datagram peer -> wren:PORT with @dlen bytes of data in
+ * A well-formed UDP datagram peer -> wren:wren_port with @dlen bytes of data in
  * self->f (Ethernet frame for eth0).  Returns its IP header.
  */
 static struct iphdr *udp_frame(FIXTURE_DATA(bad) *self, size_t dlen)
@@ -113,7 +117,7 @@ static struct iphdr *udp_frame(FIXTURE_DATA(bad) *self, size_t dlen)
 	memset(self->f, 0, sizeof(self->f));
 	wt_pattern_fill(data, dlen, 0, dlen);
 	nt_eth(self->f, self->wmac, self->raw.mac, ETH_P_IP);
-	nt_udp(ip + NT_IP_HLEN, self->saddr, self->daddr, SPORT, PORT, data,
+	nt_udp(ip + NT_IP_HLEN, self->saddr, self->daddr, src_port, wren_port, data,
 	       dlen);
 	self->len = NT_ETH_HLEN + NT_IP_HLEN + NT_UDP_HLEN + dlen;
 	return nt_ip(ip, NT_IP_HLEN + NT_UDP_HLEN + dlen, 0x4242, 0, 64,
@@ -223,7 +227,7 @@ TEST_F(bad, fragments_trailing_bytes_ignored)
 	size_t len;
 
 	wt_pattern_fill(data, sizeof(data), 0, 77);
-	len = nt_udp(pl, self->saddr, self->daddr, SPORT, PORT, data,
+	len = nt_udp(pl, self->saddr, self->daddr, src_port, wren_port, data,
 		     sizeof(data));
 	memset(self->f, 0xa5, sizeof(self->f));
 	nt_eth(self->f, self->wmac, self->raw.mac, ETH_P_IP);
@@ -251,7 +255,7 @@ TEST_F(bad, valid_options_delivered)
 	memset(self->f, 0, sizeof(self->f));
 	wt_pattern_fill(data, sizeof(data), 0, 3);
 	nt_eth(self->f, self->wmac, self->raw.mac, ETH_P_IP);
-	nt_udp(ip + 24, self->saddr, self->daddr, SPORT, PORT, data,
+	nt_udp(ip + 24, self->saddr, self->daddr, src_port, wren_port, data,
 	       sizeof(data));
 	h = nt_ip(ip, 24 + NT_UDP_HLEN + sizeof(data), 0x4246, 0, 64,
 		  IPPROTO_UDP, self->saddr, self->daddr);
@@ -420,7 +424,7 @@ TEST_F(bad, ip_bad_option_length)
 	memset(self->f, 0, sizeof(self->f));
 	wt_pattern_fill(data, sizeof(data), 0, 1);
 	nt_eth(self->f, self->wmac, self->raw.mac, ETH_P_IP);
-	nt_udp(ip + 24, self->saddr, self->daddr, SPORT, PORT, data,
+	nt_udp(ip + 24, self->saddr, self->daddr, src_port, wren_port, data,
 	       sizeof(data));
 	h = nt_ip(ip, 24 + NT_UDP_HLEN + sizeof(data), 0x4243, 0, 64,
 		  IPPROTO_UDP, self->saddr, self->daddr);

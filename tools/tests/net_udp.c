@@ -10,20 +10,24 @@
 #include "kselftest_harness.h"
 #include "net.h"
 
-#define WPORT	7001		/* the wren socket's port */
-#define LPORT	7002		/* the Linux socket's port */
 #define CLOSED	7099		/* nobody listens there on the peer */
 #define NOBODY	"192.0.2.9"	/* on eth0's link, no host has it */
 
+/* The wren socket's port and the Linux socket's, drawn by each test. */
+static int wren_port, linux_port;
+
 FIXTURE(udp) {
-	int w;			/* AF_WREN, bound to 192.0.2.1:WPORT */
-	int l;			/* AF_INET in the peer, 192.0.2.2:LPORT */
+	int w;			/* AF_WREN, bound to 192.0.2.1:wren_port */
+	int l;			/* AF_INET in the peer, 192.0.2.2:linux_port */
 	uint8_t peermac[6];	/* peer0's, put back after each test */
 	uint8_t *tx, *rx;
 };
 
 FIXTURE_SETUP(udp)
 {
+	wren_port = wt_ports(2);
+	ASSERT_LT(0, wren_port);
+	linux_port = wren_port + 1;
 	self->w = self->l = -1;
 	self->tx = malloc(65536);
 	self->rx = malloc(65536 + 1);
@@ -32,9 +36,9 @@ FIXTURE_SETUP(udp)
 	ASSERT_EQ(0, nt_pair_up(0));
 	ASSERT_EQ(0, nt_ifmac(WT_PEER_NS, wt_ifname(0, WT_PEER),
 			      self->peermac));
-	self->w = nt_dgram(NULL, AF_WREN, 0, wt_ip(0, WT_GUEST), WPORT);
+	self->w = nt_dgram(NULL, AF_WREN, 0, wt_ip(0, WT_GUEST), wren_port);
 	ASSERT_LE(0, self->w);
-	self->l = nt_dgram(WT_PEER_NS, AF_INET, 0, wt_ip(0, WT_PEER), LPORT);
+	self->l = nt_dgram(WT_PEER_NS, AF_INET, 0, wt_ip(0, WT_PEER), linux_port);
 	ASSERT_LE(0, self->l);
 }
 
@@ -109,16 +113,16 @@ static int echo_once(FIXTURE_DATA(udp) *self, size_t len, uint64_t seed,
 static int wren_to_linux(FIXTURE_DATA(udp) *self, size_t len, uint64_t seed)
 {
 	return echo_once(self, len, seed,
-			 self->w, AF_WREN, wt_ip(0, WT_GUEST), WPORT,
-			 self->l, AF_INET, wt_ip(0, WT_PEER), LPORT);
+			 self->w, AF_WREN, wt_ip(0, WT_GUEST), wren_port,
+			 self->l, AF_INET, wt_ip(0, WT_PEER), linux_port);
 }
 
 /* Linux sends, wren echoes. */
 static int linux_to_wren(FIXTURE_DATA(udp) *self, size_t len, uint64_t seed)
 {
 	return echo_once(self, len, seed,
-			 self->l, AF_INET, wt_ip(0, WT_PEER), LPORT,
-			 self->w, AF_WREN, wt_ip(0, WT_GUEST), WPORT);
+			 self->l, AF_INET, wt_ip(0, WT_PEER), linux_port,
+			 self->w, AF_WREN, wt_ip(0, WT_GUEST), wren_port);
 }
 
 TEST_F(udp, echo_wren_to_linux)
@@ -328,8 +332,8 @@ TEST_F(udp, checksum_zero_sent_as_ffff)
 
 	memset(dgram, 0, sizeof(dgram));
 	memcpy(dgram + NT_UDP_HLEN, "wren-ff", 8);
-	((struct udphdr *)dgram)->source = htons(WPORT);
-	((struct udphdr *)dgram)->dest = htons(LPORT);
+	((struct udphdr *)dgram)->source = htons(wren_port);
+	((struct udphdr *)dgram)->dest = htons(linux_port);
 	((struct udphdr *)dgram)->len = htons(sizeof(dgram));
 	/* One's complement sum of everything but the last two data bytes. */
 	sum = nt_sum(&sa, 4, sum);
@@ -345,12 +349,12 @@ TEST_F(udp, checksum_zero_sent_as_ffff)
 	ASSERT_EQ(0, nt_raw_open(&cap, WT_PEER_NS, wt_ifname(0, WT_PEER),
 				 ETH_P_IP));
 	ASSERT_EQ(10, nt_sendto(self->w, AF_WREN, dgram + NT_UDP_HLEN, 10,
-				wt_ip(0, WT_PEER), LPORT));
+				wt_ip(0, WT_PEER), linux_port));
 	while (!found && (n = nt_raw_recv(&cap, f, sizeof(f), 3000)) > 0) {
 		ip = (const struct iphdr *)(f + NT_ETH_HLEN);
 		uh = (const struct udphdr *)((const uint8_t *)ip + ip->ihl * 4);
 		if (n < NT_ETH_HLEN + NT_IP_HLEN + (ssize_t)sizeof(dgram) ||
-		    ip->protocol != IPPROTO_UDP || uh->source != htons(WPORT))
+		    ip->protocol != IPPROTO_UDP || uh->source != htons(wren_port))
 			continue;
 		found = 1;
 		EXPECT_EQ(0xffff, ntohs(uh->check));
@@ -401,7 +405,7 @@ TEST_F(udp, arp_queue_delivers_all)
 	for (i = 0; i < 3; i++) {
 		buf[0] = '0' + i;
 		ASSERT_EQ(1, nt_sendto(self->w, AF_WREN, buf, 1,
-				       wt_ip(0, WT_PEER), LPORT));
+				       wt_ip(0, WT_PEER), linux_port));
 	}
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(1, recv(self->l, buf, sizeof(buf), 0));
@@ -540,7 +544,7 @@ TEST_F(udp, reassembly_reordered_duplicated)
 			    "delay 2ms 2ms reorder 30%% duplicate 10%%",
 			    wt_ifname(0, WT_PEER)));
 	EXPECT_EQ(0, burst_8000(self, self->l, AF_INET, self->w,
-				wt_ip(0, WT_GUEST), WPORT, 12));
+				wt_ip(0, WT_GUEST), wren_port, 12));
 }
 
 /* The same with netem on eth0, under wren's own fragments. */
@@ -553,7 +557,7 @@ TEST_F(udp, fragments_reordered_duplicated_to_linux)
 			    "delay 2ms 2ms reorder 30%% duplicate 10%%",
 			    wt_ifname(0, WT_GUEST)));
 	EXPECT_EQ(0, burst_8000(self, self->w, AF_WREN, self->l,
-				wt_ip(0, WT_PEER), LPORT, 12));
+				wt_ip(0, WT_PEER), linux_port, 12));
 }
 
 /*

@@ -291,7 +291,8 @@ TEST_F_TIMEOUT(life, unload_with_time_wait, 60)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, syscall(SYS_finit_module, fd, "", 0));
 	close(fd);
-	unlink("/run/wren-sock-test.up");
+	wt_once_forget("ws-net");
+	wt_once_forget("tcp-far");
 	ASSERT_EQ(0, ws_net_up());
 	fd = socket(AF_WREN, SOCK_STREAM, 0);
 	ASSERT_LE(0, fd);

@@ -66,7 +66,6 @@ TEST_F_TIMEOUT(sock, wren_to_wren_veth_64m_both_ways, 300)
 		.bytes = 64 * WT_MIB, .timeout_ms = 120000,
 	};
 
-	ASSERT_EQ(0, ws_veth_up("tcp", &self->v));
 	ASSERT_EQ(0, tt_xfer(&a, "--family wren", "--family wren"));
 	EXPECT_STREQ(a.snd.sha256, a.rcv.sha256);
 	TH_LOG("out %.1f MB/s", a.rcv.mbps);

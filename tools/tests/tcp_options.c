@@ -28,7 +28,6 @@ TEST_F(sock, options_and_info)
 	char cc[16] = "";
 	int l, c, s, v = 1;
 
-	ASSERT_EQ(0, ws_veth_up("tcp", &self->v));
 	len = sizeof(cc);
 	ASSERT_EQ(0, getsockopt(self->fd, IPPROTO_TCP, TCP_CONGESTION, cc,
 				&len));

@@ -197,16 +197,15 @@ static int side_active_close(const struct side *s, bool reuse, int port,
 	return 0;
 }
 
-static int lref_up(void)
+static int lref_make(void)
 {
-	static const char *flag = "/run/wren-tcp-ports.lref";
+	return wt_sh("ip netns add %s && ip -n %s link set lo up", LNS, LNS);
+}
 
-	if (access(flag, F_OK) == 0)
-		return 0;
-	if (wt_sh("ip netns add %s && ip -n %s link set lo up", LNS, LNS))
-		return -1;
-	wt_sh("touch %s", flag);
-	return 0;
+/* wren's second address on eth0, for the two-address scenarios. */
+static int ip2_make(void)
+{
+	return wt_sh("wrenctl addr add %s/28 dev eth0", WREN_IP2);
 }
 
 static int listener(const struct side *s)
@@ -244,16 +243,12 @@ FIXTURE_SETUP(ports)
 {
 	signal(SIGPIPE, SIG_IGN);
 	ASSERT_EQ(0, ws_net_up());
-	ASSERT_EQ(0, lref_up());
+	ASSERT_EQ(0, wt_once("tcp-ports-lref", lref_make));
 	srv_port = wt_ports(1);
 	self->port = wt_ports(16);
 	ASSERT_LT(0, srv_port);
 	ASSERT_LT(0, self->port);
-	if (access("/run/wren-tcp-ports.ip2", F_OK)) {
-		ASSERT_EQ(0, wt_sh("wrenctl addr add %s/28 dev eth0",
-				   WREN_IP2));
-		wt_sh("touch /run/wren-tcp-ports.ip2");
-	}
+	ASSERT_EQ(0, wt_once("tcp-ports-ip2", ip2_make));
 	self->sides[0] = &wren_side;
 	self->sides[1] = &linux_side;
 	for (int i = 0; i < 2; i++) {

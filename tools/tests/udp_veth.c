@@ -142,8 +142,8 @@ TEST_F(veth, bound_to_device)
 	char buf[16];
 
 	ASSERT_EQ(0, ws_net_up());
-	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_BINDTODEVICE, "vw0",
-				4));
+	ASSERT_EQ(0, setsockopt(self->a, SOL_SOCKET, SO_BINDTODEVICE, v.d0,
+				strlen(v.d0) + 1));
 	ASSERT_EQ(0, bind(self->a, (struct sockaddr *)&any, sizeof(any)));
 	port = ws_local_port(self->a);
 

@@ -244,33 +244,52 @@ static inline void nt_rcvtimeo(int fd, int ms)
 }
 
 /*
- * A datagram socket of @family (AF_WREN or AF_INET) in @ns, bound to
- * @addr:@port (NULL, 0: any), with a 5 s receive timeout and 1 MiB
- * buffers; -1 on failure.  @proto: 0 for UDP, IPPROTO_ICMP for ping.
+ * A socket of @family (AF_WREN or AF_INET), @type and @proto in @ns, bound
+ * to @addr:@port (NULL, 0: any), SO_REUSEADDR set first if @reuse; -1 on
+ * failure, with errno kept and a diagnostic.
+ */
+static inline int nt_bound(const char *ns, int family, int type, int proto,
+			   const char *addr, uint16_t port, bool reuse)
+{
+	struct sockaddr_wren sw = nt_swren(addr, port);
+	struct sockaddr_in si = nt_sin(addr, port);
+	int fd = nt_socket(ns, family, type, proto), one = 1, rc, err;
+
+	if (fd < 0)
+		return -1;
+	if (reuse)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (family == AF_WREN)
+		rc = bind(fd, (struct sockaddr *)&sw, sizeof(sw));
+	else
+		rc = bind(fd, (struct sockaddr *)&si, sizeof(si));
+	if (rc) {
+		err = errno;
+		nt_diag("bind %s:%u (family %d): %s\n", addr ? addr : "*",
+			port, family, strerror(err));
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * A datagram socket of @family in @ns, bound to @addr:@port (NULL, 0:
+ * any), with a 5 s receive timeout and 1 MiB buffers; -1 on failure.
+ * @proto: 0 for UDP, IPPROTO_ICMP for ping.
  */
 static inline int nt_dgram(const char *ns, int family, int proto,
 			   const char *addr, uint16_t port)
 {
-	int fd = nt_socket(ns, family, SOCK_DGRAM, proto), buf = 1 << 20;
-	struct sockaddr_wren sw = nt_swren(addr, port);
-	struct sockaddr_in si = nt_sin(addr, port);
-	int rc;
+	int fd = nt_bound(ns, family, SOCK_DGRAM, proto, addr, port, false);
+	int buf = 1 << 20;
 
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof(buf));
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof(buf));
 	nt_rcvtimeo(fd, 5000);
-	if (family == AF_WREN)
-		rc = bind(fd, (struct sockaddr *)&sw, sizeof(sw));
-	else
-		rc = bind(fd, (struct sockaddr *)&si, sizeof(si));
-	if (rc) {
-		nt_diag("bind %s:%u (family %d): %s\n", addr ? addr : "*",
-			port, family, strerror(errno));
-		close(fd);
-		return -1;
-	}
 	return fd;
 }
 

@@ -38,16 +38,7 @@
 /* An AF_INET UDP socket of the Linux peer, bound to @port (0: any). */
 static inline int ws_peer_udp(int port)
 {
-	struct sockaddr_in a = nt_sin(NULL, port);
-	int fd = nt_socket(WT_PEER_NS, AF_INET, SOCK_DGRAM, 0);
-
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return nt_bound(WT_PEER_NS, AF_INET, SOCK_DGRAM, 0, NULL, port, false);
 }
 
 /* Wait up to @ms for @events on @fd; the revents, 0 on timeout. */
@@ -75,12 +66,8 @@ static inline int ws_local_port(int fd)
  * Attach wren to eth0 with 192.0.2.1/28, the peer 192.0.2.2/28 on peer0.
  * Idempotent: every test's setup calls it; only the first one acts.
  */
-static inline int ws_net_up(void)
+static inline int ws_net_make(void)
 {
-	static const char *flag = "/run/wren-sock-test.up";
-
-	if (access(flag, F_OK) == 0)
-		return 0;
 	wt_verbose = true;
 	if (wt_sh("ip link set eth0 up"))
 		return -1;
@@ -97,8 +84,12 @@ static inline int ws_net_up(void)
 	if (!WT_WAIT(10000, wt_peerq("ping -c 1 -W 1 %s", WS_WREN_IP) == 0))
 		fprintf(stderr, "# ws: %s does not answer the peer's ping\n",
 			WS_WREN_IP);
-	wt_sh("touch %s", flag);
 	return 0;
+}
+
+static inline int ws_net_up(void)
+{
+	return wt_once("ws-net", ws_net_make);
 }
 
 /*

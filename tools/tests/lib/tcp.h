@@ -76,13 +76,9 @@ fail:
 /* An AF_INET listener on @port in namespace @ns (SO_REUSEADDR), or -1. */
 static inline int tt_linux_listener(const char *ns, int port)
 {
-	struct sockaddr_in la = nt_sin(NULL, port);
-	int one = 1, fd = nt_socket(ns, AF_INET, SOCK_STREAM, 0);
+	int fd = nt_bound(ns, AF_INET, SOCK_STREAM, 0, NULL, port, true);
 
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&la, sizeof(la)) || listen(fd, 16)) {
+	if (fd >= 0 && listen(fd, 16)) {
 		close(fd);
 		return -1;
 	}
@@ -302,12 +298,8 @@ static inline void tt_flow_join(struct tt_flow *f)
  * segments with ICMP frag needed.  The far end's own MTU stays 1500, so
  * its MSS option does not hide the problem.  Made once a boot.
  */
-static inline int tt_far_up(void)
+static inline int tt_far_make(void)
 {
-	static const char *flag = "/run/wren-tcp.far";
-
-	if (access(flag, F_OK) == 0)
-		return 0;
 	wt_shq("modprobe veth");
 	if (wt_sh("ip netns add " TT_FAR_NS " && ip link add pm0 type veth "
 		  "peer name pm1 && ip link set pm0 netns " WT_PEER_NS " && "
@@ -325,8 +317,12 @@ static inline int tt_far_up(void)
 	if (wt_sh("wrenctl route add 203.0.113.0/24 via %s dev eth0",
 		  WS_PEER_IP))
 		return -1;
-	wt_sh("touch %s", flag);
 	return 0;
+}
+
+static inline int tt_far_up(void)
+{
+	return wt_once("tcp-far", tt_far_make);
 }
 
 /*
@@ -366,14 +362,9 @@ static inline void tt_netem_off(void)
 /* A wren listener on @port (any address, SO_REUSEADDR); -1 on failure. */
 static inline int tt_listener(int port, int backlog)
 {
-	struct sockaddr_wren a = nt_swren(NULL, port);
-	int one = 1, fd = socket(AF_WREN, SOCK_STREAM, 0);
+	int fd = nt_bound(NULL, AF_WREN, SOCK_STREAM, 0, NULL, port, true);
 
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
-	    listen(fd, backlog)) {
+	if (fd >= 0 && listen(fd, backlog)) {
 		close(fd);
 		return -1;
 	}

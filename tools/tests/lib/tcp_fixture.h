@@ -5,8 +5,8 @@
  * own block of ports from the boot-wide allocator, so no two tests of a
  * boot meet each other's TIME_WAITs.
  *
- *   sock  a fresh AF_WREN stream socket (fd); the wren-to-wren veth pair
- *         "tcp" (v) is made by the tests that want it, ws_veth_up()
+ *   sock  a fresh AF_WREN stream socket (fd), and the wren-to-wren veth
+ *         pair "tcp" (v) for the tests that go wren to wren
  *   peer  wren on eth0 against the peer's Linux TCP: a pair (w, l) for the
  *         test to open, netem off before and after, SIGPIPE counted in
  *         tt_sigpipes rather than fatal, and two on-link addresses whose
@@ -34,6 +34,7 @@ FIXTURE_SETUP(sock)
 {
 	signal(SIGPIPE, SIG_IGN);
 	ASSERT_EQ(0, ws_net_up());
+	ASSERT_EQ(0, ws_veth_up("tcp", &self->v));
 	self->port = wt_ports(TT_PORTS);
 	ASSERT_LT(0, self->port);
 	self->fd = socket(AF_WREN, SOCK_STREAM, 0);

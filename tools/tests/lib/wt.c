@@ -153,12 +153,19 @@ int wt_run(const char *ns, const char *cmd)
 	return wt_reap(pid, wt_cmd_timeout_ms, cmd);
 }
 
-static int wt_vrun_quiet(const char *ns, const char *fmt, va_list ap)
+/* Run a formatted command in @ns; @quiet throws its output away. */
+static int wt_vrun(const char *ns, bool quiet, const char *fmt, va_list ap)
 {
 	char *cmd = wt_vfmt(fmt, ap);
-	int fd = open("/dev/null", O_WRONLY), rc = -1;
+	int fd, rc = -1;
 	pid_t pid;
 
+	if (!quiet) {
+		rc = wt_run(ns, cmd);
+		free(cmd);
+		return rc;
+	}
+	fd = open("/dev/null", O_WRONLY);
 	pid = wt_spawn(ns, cmd, fd, fd);
 	if (fd >= 0)
 		close(fd);
@@ -168,46 +175,34 @@ static int wt_vrun_quiet(const char *ns, const char *fmt, va_list ap)
 	return rc;
 }
 
-#define WT_VRUN(ns) ({					\
+/* The body of a printf-style runner whose last named argument is fmt. */
+#define WT_VRUN(ns, quiet) ({				\
 	va_list ap;					\
-	char *cmd;					\
 	int rc;						\
 	va_start(ap, fmt);				\
-	cmd = wt_vfmt(fmt, ap);				\
+	rc = wt_vrun(ns, quiet, fmt, ap);		\
 	va_end(ap);					\
-	rc = wt_run(ns, cmd);				\
-	free(cmd);					\
 	rc;						\
 })
 
 int wt_sh(const char *fmt, ...)
 {
-	return WT_VRUN(NULL);
+	return WT_VRUN(NULL, false);
 }
 
 int wt_peer(const char *fmt, ...)
 {
-	return WT_VRUN(WT_PEER_NS);
+	return WT_VRUN(WT_PEER_NS, false);
 }
-
-/* The same, with the command's output thrown away. */
-#define WT_VRUN_QUIET(ns) ({				\
-	va_list ap;					\
-	int rc;						\
-	va_start(ap, fmt);				\
-	rc = wt_vrun_quiet(ns, fmt, ap);		\
-	va_end(ap);					\
-	rc;						\
-})
 
 int wt_shq(const char *fmt, ...)
 {
-	return WT_VRUN_QUIET(NULL);
+	return WT_VRUN(NULL, true);
 }
 
 int wt_peerq(const char *fmt, ...)
 {
-	return WT_VRUN_QUIET(WT_PEER_NS);
+	return WT_VRUN(WT_PEER_NS, true);
 }
 
 static void wt_chomp(char *s)
@@ -801,6 +796,30 @@ int wt_alloc(const char *kind, const char *key)
 	}
 	close(lock);
 	return (int)idx;
+}
+
+int wt_once(const char *what, int (*make)(void))
+{
+	char path[128];
+	int rc;
+
+	snprintf(path, sizeof(path), WT_ALLOC_DIR "/once.%s", what);
+	if (access(path, F_OK) == 0)
+		return 0;
+	rc = make();
+	if (rc == 0) {
+		mkdir(WT_ALLOC_DIR, 0755);
+		wt_write_file(path, "done\n");
+	}
+	return rc;
+}
+
+void wt_once_forget(const char *what)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), WT_ALLOC_DIR "/once.%s", what);
+	unlink(path);
 }
 
 int wt_ping(const char *ns, const char *dst, int count)

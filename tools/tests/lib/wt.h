@@ -202,6 +202,15 @@ void wt_net_diag(int nic);
 int wt_ports(int n);
 int wt_alloc(const char *kind, const char *key);
 
+/*
+ * Set-up done once a boot: 0 if @what was made before (in any program of
+ * this boot), else @make()'s result, remembered when it is 0.
+ * wt_once_forget() makes the next wt_once(@what) run @make again (after
+ * an rmmod took what it made).
+ */
+int wt_once(const char *what, int (*make)(void));
+void wt_once_forget(const char *what);
+
 /* Send @count pings from @ns to @dst, 0.2 s apart; exit status of ping. */
 int wt_ping(const char *ns, const char *dst, int count);
 
