@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
+#include "wt.h"
 
 TEST(modules_loaded)
 {
@@ -33,4 +34,4 @@ TEST(qemu_monitor)
 	ASSERT_EQ(1, found);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -297,4 +297,4 @@ TEST_F_TIMEOUT(counters, tcp_bytes_bounded, 120)
 	EXPECT_EQ(self->a.errors, self->b.errors);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -313,4 +313,4 @@ TEST_F_TIMEOUT(et, bad_values_rejected, 120)
 	EXPECT_EQ(0, wt_ping(NULL, wt_ip(0, WT_PEER), 3));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

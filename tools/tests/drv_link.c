@@ -195,4 +195,4 @@ TEST_F_TIMEOUT(link, change_while_admin_down, 120)
 	EXPECT_TRUE(ping_resumes(10000));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -144,4 +144,4 @@ TEST_F_TIMEOUT(params, reload_restores_every_nic, 120)
 	ASSERT_EQ(0, wt_net_up(0, 20000));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -189,4 +189,4 @@ TEST_F_TIMEOUT(probe, tcp_every_nic_concurrently, 180)
 			TH_LOG("eth%d", i);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

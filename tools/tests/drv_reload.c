@@ -158,4 +158,4 @@ TEST_F_TIMEOUT(reload, unload_under_traffic, 300)
 	EXPECT_EQ(self->bugs_before, wt_dmesg_count(WT_DMESG_BUG));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -175,4 +175,4 @@ TEST_F_TIMEOUT(traffic, udp_8000_fragmented_peer_to_guest, 120)
 					"ReasmOKs"));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

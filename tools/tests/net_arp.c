@@ -358,4 +358,4 @@ TEST_F(arp, errors_rate_limited)
 	EXPECT_LT(du0, nt_mib(NULL, "Icmp", "OutDestUnreachs"));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

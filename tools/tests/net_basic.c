@@ -356,4 +356,4 @@ TEST_F_TIMEOUT(basic, reconfigure_under_traffic, 150)
 	EXPECT_EQ(0, nt_wrenping(NULL, wt_ip(0, WT_PEER), 2));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

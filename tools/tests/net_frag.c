@@ -337,4 +337,4 @@ TEST_F(frag, many_incomplete_datagrams)
 			     wt_ip(0, WT_GUEST)));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -220,4 +220,4 @@ TEST_F_TIMEOUT(lx, tcp_64m_both_ways_1pct_loss, 600)
 	EXPECT_EQ(0, lx_tcp(false, "1%", 7314));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

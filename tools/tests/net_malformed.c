@@ -720,4 +720,4 @@ TEST_F(bad, still_alive)
 	EXPECT_EQ(0, wt_dmesg_count(WT_DMESG_BUG));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

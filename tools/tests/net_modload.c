@@ -329,4 +329,4 @@ TEST_F_TIMEOUT(mod, twenty_cycles, 300)
 	EXPECT_EQ(0, nt_wrenping(NULL, wt_ip(0, WT_PEER), 2));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -313,4 +313,4 @@ TEST_F(ns, delete_peer_namespace_under_traffic)
 			    "cat /proc/net/wren/snmp >/dev/null"));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -275,4 +275,4 @@ TEST_F(route, limited_broadcast_device)
 	EXPECT_EQ(1, where(self, "255.255.255.255"));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -586,4 +586,4 @@ TEST_F(udp, port_unreachable_rate_limited)
 	EXPECT_LT(0, rl);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -206,4 +206,4 @@ TEST_F(ping, connected_host_unreachable)
 	EXPECT_EQ(EHOSTUNREACH, err);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -301,4 +301,4 @@ TEST_F_TIMEOUT(life, unload_with_time_wait, 60)
 	close(fd);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -366,4 +366,4 @@ TEST_F(veth, epoll_edge_triggered)
 	close(ep);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -683,4 +683,4 @@ TEST(diff_refused) { diff(_metadata, sc_refused); }
 TEST(diff_refused_first_wakeup) { diff(_metadata, sc_refused_first_wakeup); }
 TEST(diff_unconnected) { diff(_metadata, sc_unconnected); }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -409,4 +409,4 @@ TEST_F_TIMEOUT(peer, isn_unpredictable, 60)
 	EXPECT_LT(1e16, rss / N);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -435,4 +435,4 @@ TEST_F(wire, lost_retransmissions_two_holes)
 	w->nsack = 0;
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

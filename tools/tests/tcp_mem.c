@@ -269,4 +269,4 @@ TEST_F_TIMEOUT(many, thousand_connections_no_leak, 300)
 	EXPECT_GT(m0.slab + 1024, m1.slab);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -41,4 +41,4 @@ TEST_F_TIMEOUT(netem, corrupt_linux_to_wren, 600)
 	EXPECT_EQ(0, run(_metadata, L2W, CORRUPT, self->port + 5, 64 * WT_MIB));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

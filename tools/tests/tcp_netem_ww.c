@@ -26,4 +26,4 @@ TEST_F_TIMEOUT(netem, corrupt_wren_wren, 900)
 			 64 * WT_MIB));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

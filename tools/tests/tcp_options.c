@@ -376,4 +376,4 @@ TEST_F(wire, syn_offer_and_peer_without_options)
 	EXPECT_LT(0, s.win);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -58,4 +58,4 @@ TEST_F_TIMEOUT(peer, pmtu_frag_needed_shrinks_segments, 300)
 	EXPECT_LT(icmp_in, ws_snmp("Icmp", "InDestUnreachs"));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

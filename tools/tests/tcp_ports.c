@@ -646,4 +646,4 @@ TEST_F_TIMEOUT(ports, bindtodevice_two_interfaces, 120)
 	wt_sh("wrenctl route del %s/32 dev eth1", WS_PEER_IP);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -197,4 +197,4 @@ TEST_F(wire, delayed_ack)
 	w->snd_nxt = isn + 1 + 4 * SEG;
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

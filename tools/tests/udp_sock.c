@@ -795,4 +795,4 @@ TEST(module_pinned_by_sockets)
 			    before));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -171,4 +171,4 @@ TEST_F(veth, bound_to_device)
 	close(peer);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -357,4 +357,4 @@ TEST_F(kernel, arp_errors)
 	EXPECT_TRUE(one_error_line(r.err));
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

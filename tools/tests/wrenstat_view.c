@@ -407,4 +407,4 @@ TEST_F(udp, wrenstat_filters)
 	free(out);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

@@ -281,4 +281,4 @@ TEST_F(net, wrenping_failures)
 	free(out);
 }
 
-TEST_HARNESS_MAIN
+WT_HARNESS_MAIN

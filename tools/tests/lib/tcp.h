@@ -33,7 +33,8 @@ enum tt_state {
 static inline int tt_xfer(struct wt_xfer *x, const char *send_opts,
 			  const char *recv_opts)
 {
-	int timeout_s = (x->timeout_ms ? x->timeout_ms : 120000) / 1000;
+	int timeout_s = (x->timeout_ms ? x->timeout_ms : 120000) / 1000 *
+			wt_scale();
 	struct wt_bg *rcv, *snd;
 
 	x->opts = recv_opts;

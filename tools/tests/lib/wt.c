@@ -43,10 +43,24 @@ void wt_msleep(int ms)
 		;
 }
 
+int wt_scale(void)
+{
+	static int scale;
+	const char *v;
+
+	if (!scale) {
+		v = wt_env("WREN_SCALE");
+		scale = v ? atoi(v) : 1;
+		if (scale < 1 || scale > 50)
+			scale = 1;
+	}
+	return scale;
+}
+
 bool wt_wait_for(int timeout_ms, int interval_ms, bool (*cond)(void *arg),
 		 void *arg)
 {
-	double end = wt_now() + timeout_ms / 1000.0;
+	double end = wt_now() + timeout_ms * wt_scale() / 1000.0;
 
 	for (;;) {
 		if (cond(arg))
@@ -118,7 +132,7 @@ static int wt_status(int st)
 /* Wait for @pid until @timeout_ms, then kill its group; exit status. */
 static int wt_reap(pid_t pid, int timeout_ms, const char *what)
 {
-	double end = wt_now() + timeout_ms / 1000.0;
+	double end = wt_now() + timeout_ms * wt_scale() / 1000.0;
 	int st, delay = 1;
 	pid_t r;
 
@@ -676,7 +690,7 @@ const char *wt_ip(int nic, enum wt_side side)
 int wt_net_up(int nic, int timeout_ms)
 {
 	const char *g = wt_ifname(nic, WT_GUEST), *p = wt_ifname(nic, WT_PEER);
-	double end = wt_now() + timeout_ms / 1000.0;
+	double end = wt_now() + timeout_ms * wt_scale() / 1000.0;
 
 	if (wt_sh("ip addr flush dev %s && ip addr add %s/%d dev %s && "
 		  "ip link set %s up", g, wt_ip(nic, WT_GUEST), WT_PREFIXLEN,
@@ -861,7 +875,8 @@ static char wt_ready_path[64];
 
 struct wt_bg *wt_xfer_recv_start(struct wt_xfer *x)
 {
-	int timeout_s = (x->timeout_ms ? x->timeout_ms : 120000) / 1000;
+	int timeout_s = (x->timeout_ms ? x->timeout_ms : 120000) / 1000 *
+			wt_scale();
 	struct wt_bg *bg;
 
 	snprintf(wt_ready_path, sizeof(wt_ready_path), "/tmp/wt-ready.%d.%d",
@@ -886,7 +901,8 @@ struct wt_bg *wt_xfer_recv_start(struct wt_xfer *x)
 
 struct wt_bg *wt_xfer_send_start(struct wt_xfer *x)
 {
-	int timeout_s = (x->timeout_ms ? x->timeout_ms : 120000) / 1000;
+	int timeout_s = (x->timeout_ms ? x->timeout_ms : 120000) / 1000 *
+			wt_scale();
 	const char *so = x->send_opts ? x->send_opts : "";
 	bool udp = (x->opts && strstr(x->opts, "--udp")) || strstr(so, "--udp");
 
@@ -903,11 +919,12 @@ struct wt_bg *wt_xfer_send_start(struct wt_xfer *x)
 int wt_xfer_finish(struct wt_xfer *x, struct wt_bg *rcv, struct wt_bg *snd)
 {
 	int timeout_ms = x->timeout_ms ? x->timeout_ms : 120000;
-	double end = wt_now() + timeout_ms / 1000.0;
+	double end = wt_now() + timeout_ms * wt_scale() / 1000.0;
 	int rc = 0, left;
 
+	/* wt_bg_wait() scales its own deadline. */
 	x->snd.status = snd ? wt_bg_wait(snd, timeout_ms) : -1;
-	left = (int)((end - wt_now()) * 1000);
+	left = (int)((end - wt_now()) * 1000 / wt_scale());
 	x->rcv.status = rcv ? wt_bg_wait(rcv, left > 5000 ? left : 5000) : -1;
 	wt_xfer_parse(&x->snd, snd ? snd->out : NULL);
 	wt_xfer_parse(&x->rcv, rcv ? rcv->out : NULL);

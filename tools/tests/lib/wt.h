@@ -46,12 +46,40 @@ double wt_now(void);
 void wt_msleep(int ms);
 
 /*
+ * How many times slower than Debian's kernel this guest's kernel runs:
+ * WREN_SCALE of /run/wren.env (the debug lane boots with wren.scale=N), 1
+ * if unset.  Every deadline of this library (waits, commands, transfers,
+ * and each test's harness timeout, WT_HARNESS_MAIN) is multiplied by it;
+ * what a test asserts is not.
+ */
+int wt_scale(void);
+
+/* TEST_HARNESS_MAIN, with each test's timeout multiplied by wt_scale(). */
+#define WT_HARNESS_MAIN							\
+	static void __attribute__((constructor))			\
+	__constructor_order_last(void)					\
+	{								\
+		if (!__constructor_order)				\
+			__constructor_order = _CONSTRUCTOR_ORDER_BACKWARD; \
+	}								\
+	int main(int argc, char **argv)					\
+	{								\
+		struct __fixture_metadata *f;				\
+		struct __test_metadata *t;				\
+									\
+		for (f = __fixture_list; f; f = f->next)		\
+			for (t = f->tests; t; t = t->next)		\
+				t->timeout *= wt_scale();		\
+		return test_harness_run(argc, argv);			\
+	}
+
+/*
  * WT_WAIT(timeout_ms, expr): evaluate @expr every 20 ms until it is true
  * or @timeout_ms have passed; the result is whether it became true.
  *	ASSERT_TRUE(WT_WAIT(5000, wt_carrier("eth0") == 1));
  */
 #define WT_WAIT(timeout_ms, expr) ({					\
-	double __wt_end = wt_now() + (timeout_ms) / 1000.0;		\
+	double __wt_end = wt_now() + (timeout_ms) * wt_scale() / 1000.0;	\
 	bool __wt_ok;							\
 	for (;;) {							\
 		__wt_ok = !!(expr);					\
