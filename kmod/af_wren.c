@@ -187,6 +187,22 @@ static const struct wren_protosw {
 };
 
 /*
+ * Lockdep names a socket's locks after its family's slot in the core's
+ * table, and slot 25 reads AF_WANPIPE.  wren's sockets get a class and
+ * name of their own; a child from sk_clone_lock() gets the family default
+ * again, with its spinlock held, so it is moved over with lock_set_class().
+ */
+static struct lock_class_key wren_slock_key, wren_sk_key;
+
+void wren_sock_clone_lockdep(struct sock *child)
+{
+	lock_set_class(&child->sk_lock.slock.dep_map, "slock-AF_WREN",
+		       &wren_slock_key, 0, _RET_IP_);
+	lockdep_init_map(&child->sk_lock.dep_map, "sk_lock-AF_WREN",
+			 &wren_sk_key, 0);
+}
+
+/*
  * Errors as AF_INET gives them: a type wren has no protocol of (SOCK_RAW,
  * SOCK_SEQPACKET) is ESOCKTNOSUPPORT, a known type with an unknown
  * protocol EPROTONOSUPPORT.
@@ -226,6 +242,8 @@ static int wren_create(struct net *net, struct socket *sock, int protocol,
 
 	sock->ops = sw->ops;
 	sock_init_data(sock, sk);
+	sock_lock_init_class_and_name(sk, "slock-AF_WREN", &wren_slock_key,
+				      "sk_lock-AF_WREN", &wren_sk_key);
 	sk->sk_protocol = protocol;
 	sk->sk_destruct = wren_sock_destruct;
 	sock_set_flag(sk, SOCK_RCU_FREE);

@@ -63,6 +63,7 @@ static int wren_tcp_child_setup(struct sock *lsk, struct sock *child,
 	const struct iphdr *iph = ip_hdr(skb);
 	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
 
+	wren_sock_clone_lockdep(child);
 	wren_tcp_init_child(child, lsk);
 	ctp->ws.rcv_saddr = iph->daddr;
 	ctp->ws.saddr = iph->daddr;

@@ -993,11 +993,16 @@ void wren_tcp_send_active_reset(struct sock *sk, gfp_t gfp)
 	wren_tcp_transmit_skb(sk, skb, false);
 }
 
-/* Queue and send the SYN (or the child's SYN-ACK): seq iss, one octet. */
-static int wren_tcp_send_syn_flags(struct sock *sk, u8 flags)
+/*
+ * Queue and send the SYN (or the child's SYN-ACK): seq iss, one octet.
+ * @gfp: the SYN goes from connect(), which may sleep; the SYN-ACK from
+ * the listener's softirq receive, holding the new child's spinlock, where
+ * the child's sk_allocation (the listener's GFP_KERNEL) must not be used.
+ */
+static int wren_tcp_send_syn_flags(struct sock *sk, u8 flags, gfp_t gfp)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
-	struct sk_buff *skb = wren_tcp_alloc_skb(sk->sk_allocation);
+	struct sk_buff *skb = wren_tcp_alloc_skb(gfp);
 
 	if (!skb)
 		return -ENOBUFS;
@@ -1017,12 +1022,13 @@ static int wren_tcp_send_syn_flags(struct sock *sk, u8 flags)
 
 int wren_tcp_send_syn(struct sock *sk)
 {
-	return wren_tcp_send_syn_flags(sk, WREN_TCPHDR_SYN);
+	return wren_tcp_send_syn_flags(sk, WREN_TCPHDR_SYN, sk->sk_allocation);
 }
 
 int wren_tcp_send_synack(struct sock *sk)
 {
-	return wren_tcp_send_syn_flags(sk, WREN_TCPHDR_SYN | WREN_TCPHDR_ACK);
+	return wren_tcp_send_syn_flags(sk, WREN_TCPHDR_SYN | WREN_TCPHDR_ACK,
+				       GFP_ATOMIC);
 }
 
 /*

@@ -197,5 +197,6 @@ unsigned int wren_tcp_curr_estab(struct wren_net *wn);
 /* ---- af_wren.c: the family ----------------------------------------------- */
 int wren_sock_init(void);		/* proto_register(), sock_register() */
 void wren_sock_exit(void);
+void wren_sock_clone_lockdep(struct sock *child);
 
 #endif /* _WREN_H */
