@@ -7,6 +7,8 @@
 #   make shell      the same guest, with an interactive shell
 #   make check      every test, in QEMU guests; ends "N passed, N failed"
 #   make bench      benchmarks against Linux's own stack and e1000 driver
+#   make check-debug  the same boots under a debug kernel (KASAN, kmemleak,
+#                   lockdep, ...), built once from linux-source-6.1 and cached
 #   make lint       checkpatch --strict, sparse, W=1, declarations; 6.1 and 6.12
 
 # The kernel to build against: by default the Debian 6.1 kernel the guest
@@ -19,7 +21,7 @@ W     ?= 1
 
 export BUILD
 
-.PHONY: all deps modules tools image run shell check bench lint clean
+.PHONY: all deps modules tools image run shell check check-debug bench lint clean
 
 all: modules tools
 
@@ -49,6 +51,10 @@ check: deps
 	$(MAKE) all
 	scripts/mkimage.sh
 	scripts/check.sh
+
+check-debug: deps
+	$(MAKE) all
+	scripts/check-debug.sh
 
 bench: deps
 	$(MAKE) all

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Build the guest's initramfs: busybox, the Debian binaries and guest-kernel
 # modules the tests need, wren's modules, tools and tests, and the init
-# script.  Output: build/image/initramfs.cpio.gz (see doc/harness.md).
+# script.  Output: $BUILD/image/initramfs.cpio.gz (see doc/harness.md).
+#
+# Parameters (the debug lane sets them): KVER (the guest kernel's release,
+# default scripts/guest-kver.sh), WREN_MODROOT (the root holding
+# lib/modules/$KVER, default /), WREN_KO_DIR (where wren.ko and
+# wren_e1000.ko are, default kmod/ and driver/ of this tree), WREN_TOOLS
+# (the build directory with bin/ and tests/, default $BUILD).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KVER=${KVER:-$(scripts/guest-kver.sh)}
 BUILD=${BUILD:-$PWD/build}
+modroot=${WREN_MODROOT:-}
+tools=${WREN_TOOLS:-$BUILD}
 out=$BUILD/image
 root=$out/root
 rm -rf "$root"
@@ -50,18 +58,25 @@ echo "icmp 1 ICMP" >> "$root/etc/protocols"
 mdir=/lib/modules/$KVER
 mkdir -p "$root$mdir"
 for m in virtio_pci virtio_net veth sch_netem pktgen e1000; do
-	for ko in $(modprobe -S "$KVER" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'); do
-		mkdir -p "$root$(dirname "$ko")"
-		cp "$ko" "$root$ko"
+	for ko in $(modprobe -d "${modroot:-/}" -S "$KVER" --show-depends "$m" |
+		    awk '$1 == "insmod" { print $2 }'); do
+		rel=${ko#"$modroot"}
+		mkdir -p "$root$(dirname "$rel")"
+		cp "$ko" "$root$rel"
 	done
 done
-cp "$mdir"/modules.order "$mdir"/modules.builtin "$mdir"/modules.builtin.modinfo "$root$mdir/"
+cp "$modroot$mdir"/modules.order "$modroot$mdir"/modules.builtin \
+	"$modroot$mdir"/modules.builtin.modinfo "$root$mdir/"
 depmod -b "$root" "$KVER"
 
 # wren itself
-cp kmod/wren.ko driver/wren_e1000.ko "$root/lib/wren/"
-[ -d "$BUILD/bin" ] && cp "$BUILD"/bin/* "$root/usr/bin/"
-[ -d "$BUILD/tests" ] && cp "$BUILD"/tests/* "$root/tests/"
+if [ -n "${WREN_KO_DIR:-}" ]; then
+	cp "$WREN_KO_DIR"/wren.ko "$WREN_KO_DIR"/wren_e1000.ko "$root/lib/wren/"
+else
+	cp kmod/wren.ko driver/wren_e1000.ko "$root/lib/wren/"
+fi
+[ -d "$tools/bin" ] && cp "$tools"/bin/* "$root/usr/bin/"
+[ -d "$tools/tests" ] && cp "$tools"/tests/* "$root/tests/"
 cp scripts/guest/init "$root/init"
 cp scripts/guest/qmon "$root/usr/bin/qmon"
 cp scripts/guest/*.sh "$root/usr/lib/wren/" 2>/dev/null || true

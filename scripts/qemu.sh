@@ -12,14 +12,26 @@
 # build/logs/BOOT/{console,tests}.log.  --tap also joins hub 0 to a tap device
 # wtap0 (203.0.113.254/24) inside a private host network namespace
 # wren-host-<pid>, so the host's own stack can be a peer there
-# (ip netns exec wren-host-<pid> ...); the namespace is deleted afterwards.  Exit status: 0 when the guest powered
-# off by itself in time, 124 on timeout, else QEMU's.
+# (ip netns exec wren-host-<pid> ...); the namespace is deleted afterwards.
+# Exit status: 0 when the guest powered off by itself in time, 124 on
+# timeout, else QEMU's.
+#
+# The kernel and image are parameters (the debug lane, scripts/check-debug.sh,
+# sets them): WREN_KERNEL (default /boot/vmlinuz-$KVER), WREN_INITRD (default
+# $BUILD/image/initramfs.cpio.gz), WREN_MACHINE (QEMU machine, default pc;
+# the debug kernel needs q35, see doc/reliability.md), WREN_MEM (MiB, default
+# 1024) and WREN_APPEND (more kernel command line).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-KVER=${KVER:-$(scripts/guest-kver.sh)}
 BUILD=${BUILD:-$PWD/build}
+if [ -z "${WREN_KERNEL:-}" ]; then
+	KVER=${KVER:-$(scripts/guest-kver.sh)}
+	WREN_KERNEL=/boot/vmlinuz-$KVER
+fi
+initrd=${WREN_INITRD:-$BUILD/image/initramfs.cpio.gz}
+machine=${WREN_MACHINE:-pc}
 
-name=run nics=e1000 tests= driver=wren timeout=600 mem=1024 smp=2
+name=run nics=e1000 tests= driver=wren timeout=600 mem=${WREN_MEM:-1024} smp=2
 interactive=0 quiet=0 append= tap=0
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -89,10 +101,11 @@ cmdline+=" wren.driver=$driver wren.models=$nics"
 cmdline+=" wren.macs=$(IFS=,; echo "${macs[*]}")"
 [ -n "$tests" ] && cmdline+=" wren.tests=$(echo $tests | tr ' ' ',')"
 [ "$interactive" = 1 ] && cmdline+=" wren.interactive=1"
+[ -n "${WREN_APPEND:-}" ] && cmdline+=" $WREN_APPEND"
 [ -n "$append" ] && cmdline+=" $append"
 
-qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "$smp" -m "$mem"
-      -kernel "/boot/vmlinuz-$KVER" -initrd "$BUILD/image/initramfs.cpio.gz"
+qemu=(qemu-system-x86_64 -machine "$machine" -accel tcg -cpu max
+      -smp "$smp" -m "$mem" -kernel "$WREN_KERNEL" -initrd "$initrd"
       -append "$cmdline" -no-reboot -nodefaults -display none
       -qmp "unix:$sockdir/qmp.sock,server=on,wait=off"
       -chardev "socket,id=ctl,path=$sockdir/ctl.sock,server=on,wait=off"
