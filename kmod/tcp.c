@@ -742,6 +742,19 @@ int wren_tcp_shutdown_op(struct socket *sock, int how)
 
 /* ---- sending --------------------------------------------------------------------------- */
 
+/*
+ * PSH on the last unsent skb of what sendmsg() queued.  The write queue
+ * may be empty by now: what was copied may all have been sent and ACKed
+ * while sk_stream_wait_memory() had the socket unlocked.
+ */
+static void wren_tcp_mark_push(struct sock *sk)
+{
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+
+	if (tail && wren_tcp_sk(sk)->send_head)
+		WREN_TCP_CB(tail)->flags |= WREN_TCPHDR_PSH;
+}
+
 static int wren_tcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 				   size_t size)
 {
@@ -836,8 +849,7 @@ static int wren_tcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 wait_for_space:
 		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 		if (copied) {
-			WREN_TCP_CB(skb_peek_tail(&sk->sk_write_queue))->flags |=
-				WREN_TCPHDR_PSH;
+			wren_tcp_mark_push(sk);
 			wren_tcp_push(sk, 1);
 		}
 		err = sk_stream_wait_memory(sk, &timeo);
@@ -847,10 +859,7 @@ wait_for_space:
 
 out:
 	if (copied) {
-		struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
-
-		if (tail && tp->send_head)
-			WREN_TCP_CB(tail)->flags |= WREN_TCPHDR_PSH;
+		wren_tcp_mark_push(sk);
 		wren_tcp_push(sk, (flags & MSG_MORE) ? 2 : 0);
 	}
 	return copied;

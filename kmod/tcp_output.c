@@ -706,13 +706,13 @@ static u32 wren_tcp_burst(const struct wren_tcp_sock *tp, u32 quota)
  * TSO burst (split where a limit falls inside it).
  * nonagle: 0 Nagle applies, 1 push everything (TCP_NODELAY, FIN, end of a
  * write with PSH), 2 only full segments (more data is being copied in).
- * Returns true when data is waiting but nothing is in flight (the caller
- * may need the persist timer).
+ * Returns true when data is waiting but nothing is in flight; the persist
+ * timer is then armed.
  */
 bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
-	bool sent = false, wnd_block = false;
+	bool sent = false;
 	struct sk_buff *skb;
 
 	if (tp->nodelay && nonagle == 0)
@@ -747,7 +747,6 @@ bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
 				 */
 				limit = room;
 			} else {
-				wnd_block = true;
 				break;
 			}
 		}
@@ -775,12 +774,19 @@ bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
 		    tp->timer_mode != WREN_TCP_TIMER_RTO)
 			wren_tcp_rearm_rto(sk);
 	}
+	/*
+	 * Data waits and nothing is in flight, so no ACK will come to send
+	 * it: the persist timer must.  Whatever held it back (a closed
+	 * window, a failed allocation in fragment or transmit, a short
+	 * segment held by MSG_MORE), the timer sends a window probe or
+	 * pushes again, as Linux's tcp_check_probe_timer().
+	 */
 	if (tp->send_head && !tp->packets_out) {
 		unsigned long when = min_t(unsigned long,
 					   tp->rto << tp->backoff,
 					   WREN_TCP_RTO_MAX);
 
-		if (wnd_block && tp->timer_mode != WREN_TCP_TIMER_PROBE)
+		if (tp->timer_mode != WREN_TCP_TIMER_PROBE)
 			wren_tcp_reset_rtx_timer(sk, WREN_TCP_TIMER_PROBE,
 						 when);
 		return true;
