@@ -52,9 +52,10 @@ check: deps
 	scripts/mkimage.sh
 	scripts/check.sh
 
+# BOOTS="a b": only those boots of tools/tests/boots.list (CI's share).
 check-debug: deps
 	$(MAKE) all
-	scripts/check-debug.sh
+	scripts/check-debug.sh $(BOOTS)
 
 bench: deps
 	$(MAKE) all

@@ -922,9 +922,14 @@ int wt_xfer_finish(struct wt_xfer *x, struct wt_bg *rcv, struct wt_bg *snd)
 	double end = wt_now() + timeout_ms * wt_scale() / 1000.0;
 	int rc = 0, left;
 
-	/* wt_bg_wait() scales its own deadline. */
+	/* wt_bg_wait() scales its own deadline.  A sender that failed will
+	 * not connect any more: the receiver gets a few seconds, not the
+	 * whole transfer's time.
+	 */
 	x->snd.status = snd ? wt_bg_wait(snd, timeout_ms) : -1;
 	left = (int)((end - wt_now()) * 1000 / wt_scale());
+	if (x->snd.status && left > 5000)
+		left = 5000;
 	x->rcv.status = rcv ? wt_bg_wait(rcv, left > 5000 ? left : 5000) : -1;
 	wt_xfer_parse(&x->snd, snd ? snd->out : NULL);
 	wt_xfer_parse(&x->rcv, rcv ? rcv->out : NULL);
