@@ -244,7 +244,7 @@ static void wren_arp_destroy(struct wren_arp_table *t,
 
 	while ((skb = __skb_dequeue(&e->queue))) {
 		t->n_queued--;
-		wren_drop(t->wn, skb, reason);
+		wren_drop_out(t->wn, skb, reason);
 	}
 	hlist_del(&e->node);
 	t->n_entries--;
@@ -283,12 +283,12 @@ static int wren_arp_enqueue(struct wren_arp_table *t, struct wren_arp_entry *e,
 			    struct sk_buff *skb)
 {
 	if (t->n_queued >= WREN_ARP_QTOTAL) {
-		wren_drop(t->wn, skb, WREN_DROP_ARP_QUEUE_FULL);
+		wren_drop_out(t->wn, skb, WREN_DROP_ARP_QUEUE_FULL);
 		return -ENOBUFS;
 	}
 	if (skb_queue_len(&e->queue) >= WREN_ARP_QLEN) {
-		wren_drop(t->wn, __skb_dequeue(&e->queue),
-			  WREN_DROP_ARP_QUEUE_FULL);
+		wren_drop_out(t->wn, __skb_dequeue(&e->queue),
+			      WREN_DROP_ARP_QUEUE_FULL);
 		t->n_queued--;
 	}
 	__skb_queue_tail(&e->queue, skb);
@@ -318,13 +318,13 @@ static int wren_arp_resolve(struct wren_arp_table *t, struct wren_iface *ifc,
 	if (!e) {
 		e = wren_arp_create(t, ifc, nh, WREN_ARP_INCOMPLETE);
 		if (!e) {
-			wren_drop(t->wn, skb, WREN_DROP_ARP_TABLE_FULL);
+			wren_drop_out(t->wn, skb, WREN_DROP_ARP_TABLE_FULL);
 			return -ENOBUFS;
 		}
 		wren_arp_start(t, e, req);
 	} else if (e->state == WREN_ARP_FAILED) {
 		if (time_before(jiffies, e->deadline)) {
-			wren_drop(t->wn, skb, WREN_DROP_ARP_FAILED);
+			wren_drop_out(t->wn, skb, WREN_DROP_ARP_FAILED);
 			return -EHOSTUNREACH;
 		}
 		wren_arp_start(t, e, req);
@@ -450,7 +450,7 @@ static void wren_arp_report_failed(struct wren_arp_table *t,
 	while ((skb = __skb_dequeue(failed))) {
 		wren_icmp_local_error(t->wn->net, skb, ICMP_DEST_UNREACH,
 				      ICMP_HOST_UNREACH, 0);
-		wren_drop(t->wn, skb, WREN_DROP_ARP_FAILED);
+		wren_drop_out(t->wn, skb, WREN_DROP_ARP_FAILED);
 	}
 }
 
@@ -600,7 +600,7 @@ void wren_arp_rcv(struct wren_iface *ifc, struct sk_buff *skb)
 		wren_arp_reply(ifc, &m);
 	wren_arp_xmit_list(&out);
 	if (for_us)
-		consume_skb(skb);
+		wren_consume(wn, skb);
 	else
 		wren_drop(wn, skb, WREN_DROP_ARP_NOT_FOR_US);
 }

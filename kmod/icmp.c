@@ -252,7 +252,7 @@ static void wren_icmp_error(struct wren_net *wn, struct sk_buff *skb)
 	}
 	__skb_pull(skb, sizeof(*ih));
 	wren_icmp_dispatch_err(wn->net, skb, type, code, info);
-	consume_skb(skb);
+	wren_consume(wn, skb);
 }
 
 /* ---- echo -------------------------------------------------------------------------- */
@@ -282,7 +282,7 @@ static void wren_icmp_echo(struct wren_net *wn, struct sk_buff *skb)
 	fl.daddr = iph->saddr;
 	fl.proto = IPPROTO_ICMP;
 	fl.tos = iph->tos;
-	consume_skb(skb);
+	wren_consume(wn, skb);
 	wren_icmp_count_out(wn, ICMP_ECHOREPLY);
 	wren_ip_output(wn->net, r, &fl);
 }

@@ -112,11 +112,7 @@ static struct wren_frag_queue *wren_frag_create(struct wren_frag_table *t,
 	return q;
 }
 
-/*
- * Unlink q and free it with whatever fragments it still holds.  Drop
- * reasons count datagrams, not fragments: the caller counts the one reason
- * the datagram died of (with the fragment that killed it, if any).
- */
+/* Take q out of the table; its fragments stay on q->frags. */
 static void wren_frag_unlink(struct wren_frag_table *t,
 			     struct wren_frag_queue *q)
 {
@@ -126,10 +122,19 @@ static void wren_frag_unlink(struct wren_frag_table *t,
 	t->n_queues--;
 }
 
-static void wren_frag_kill(struct wren_frag_table *t, struct wren_frag_queue *q)
+/*
+ * Unlink q and free it with whatever fragments it still holds.  Each
+ * fragment was a frame and is a drop under @reason, as Linux's drop
+ * reasons count skbs; ReasmFails counts the datagram once.
+ */
+static void wren_frag_kill(struct wren_frag_table *t, struct wren_frag_queue *q,
+			   enum wren_drop_reason reason)
 {
+	struct sk_buff *skb;
+
 	wren_frag_unlink(t, q);
-	__skb_queue_purge(&q->frags);
+	while ((skb = __skb_dequeue(&q->frags)))
+		wren_drop(t->wn, skb, reason);
 	kfree(q);
 }
 
@@ -142,8 +147,8 @@ static bool wren_frag_room(const struct wren_frag_table *t, bool new_queue,
 
 /*
  * Out of room: give up the oldest datagrams (never @keep) until a fragment
- * of @truesize (and, with @new_queue, one more queue) fits.  Each counts
- * once under FragMemLimit.  Whether it fits now.
+ * of @truesize (and, with @new_queue, one more queue) fits.  Their
+ * fragments count under FragMemLimit.  Whether it fits now.
  */
 static bool wren_frag_evict(struct wren_frag_table *t, bool new_queue,
 			    unsigned int truesize, struct wren_frag_queue *keep)
@@ -156,8 +161,7 @@ static bool wren_frag_evict(struct wren_frag_table *t, bool new_queue,
 		if (q == keep)
 			continue;
 		WREN_INC(t->wn, Ip, ReasmFails);
-		WREN_DROP_COUNT(t->wn, FRAG_MEM);
-		wren_frag_kill(t, q);
+		wren_frag_kill(t, q, WREN_DROP_FRAG_MEM);
 	}
 	return wren_frag_room(t, new_queue, truesize);
 }
@@ -253,18 +257,21 @@ static int wren_frag_insert(struct wren_frag_table *t,
 /*
  * Join the fragments of a complete queue into one datagram, without
  * copying: the first fragment (offset 0) keeps its header and the others,
- * their headers pulled, follow in its frag_list in offset order.  The queue
- * is left empty.  NULL (everything freed) when memory runs out.
+ * their headers pulled, follow in its frag_list in offset order (their
+ * frames are used up: the datagram goes on as the first one's).  The queue
+ * is left empty.  NULL (everything freed and counted) when memory runs out.
  */
-static struct sk_buff *wren_frag_join(struct wren_frag_queue *q,
+static struct sk_buff *wren_frag_join(struct wren_net *wn,
+				      struct wren_frag_queue *q,
 				      struct net_device *dev, u8 pkt_type)
 {
 	struct sk_buff *head = __skb_dequeue(&q->frags), *f, **tail;
 	struct iphdr *iph;
 
 	if (skb_unclone(head, GFP_ATOMIC)) {
-		kfree_skb(head);
-		__skb_queue_purge(&q->frags);
+		wren_drop(wn, head, WREN_DROP_NOMEM);
+		while ((f = __skb_dequeue(&q->frags)))
+			wren_drop(wn, f, WREN_DROP_NOMEM);
 		return NULL;
 	}
 	tail = &skb_shinfo(head)->frag_list;
@@ -277,6 +284,7 @@ static struct sk_buff *wren_frag_join(struct wren_frag_queue *q,
 		head->len += f->len;
 		head->data_len += f->len;
 		head->truesize += f->truesize;
+		WREN_INC(wn, WrenFrames, InConsumed);
 	}
 	iph = ip_hdr(head);
 	iph->tot_len = htons(iph->ihl * 4 + q->end);
@@ -326,7 +334,7 @@ static struct wren_frag_queue *wren_frag_add(struct wren_frag_table *t,
 	if (*reason >= 0) {
 		if (kill) {
 			WREN_INC(t->wn, Ip, ReasmFails);
-			wren_frag_kill(t, q);
+			wren_frag_kill(t, q, *reason);
 		}
 		return NULL;
 	}
@@ -363,11 +371,10 @@ struct sk_buff *wren_ip_defrag(struct wren_net *wn, struct sk_buff *skb)
 		wren_drop(wn, skb, reason);
 	if (!q)
 		return NULL;
-	skb = wren_frag_join(q, dev, pkt_type);
+	skb = wren_frag_join(wn, q, dev, pkt_type);
 	kfree(q);
 	if (!skb) {
 		WREN_INC(wn, Ip, ReasmFails);
-		WREN_DROP_COUNT(wn, NOMEM);
 		return NULL;
 	}
 	WREN_INC(wn, Ip, ReasmOKs);
@@ -385,12 +392,11 @@ static void wren_frag_expire(struct wren_frag_table *t,
 
 	WREN_INC(t->wn, Ip, ReasmTimeout);
 	WREN_INC(t->wn, Ip, ReasmFails);
-	WREN_DROP_COUNT(t->wn, FRAG_TIMEOUT);
 	if (first && !WREN_FRAG_CB(first)->offset) {
 		__skb_unlink(first, &q->frags);
 		__skb_queue_tail(firsts, first);
 	}
-	wren_frag_kill(t, q);
+	wren_frag_kill(t, q, WREN_DROP_FRAG_TIMEOUT);
 }
 
 static void wren_frag_timer(struct timer_list *tm)
@@ -415,7 +421,7 @@ static void wren_frag_timer(struct timer_list *tm)
 	while ((skb = __skb_dequeue(&firsts))) {
 		__wren_icmp_send(t->wn, skb, ICMP_TIME_EXCEEDED,
 				 ICMP_EXC_FRAGTIME, 0);
-		kfree_skb(skb);		/* counted above, before the error */
+		wren_drop(t->wn, skb, WREN_DROP_FRAG_TIMEOUT);
 	}
 	rcu_read_unlock();
 }
@@ -466,7 +472,7 @@ int wren_ip_fragment(struct wren_net *wn, struct sk_buff *skb, u32 mtu,
 	if (mtu < hlen + 8 ||
 	    (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))) {
 		WREN_INC(wn, Ip, FragFails);
-		wren_drop(wn, skb, WREN_DROP_IP_FRAG_NEEDED);
+		wren_drop_out(wn, skb, WREN_DROP_IP_FRAG_NEEDED);
 		return -EMSGSIZE;
 	}
 	chunk = (mtu - hlen) & ~7U;
@@ -485,7 +491,7 @@ int wren_ip_fragment(struct wren_net *wn, struct sk_buff *skb, u32 mtu,
 	}
 	if (err) {
 		WREN_INC(wn, Ip, FragFails);
-		wren_drop(wn, skb, WREN_DROP_NOMEM);
+		wren_drop_out(wn, skb, WREN_DROP_NOMEM);
 	} else {
 		WREN_INC(wn, Ip, FragOKs);
 		consume_skb(skb);
@@ -521,7 +527,7 @@ void wren_frag_net_exit(struct wren_net *wn)
 	del_timer_sync(&t->timer);
 	spin_lock_bh(&t->lock);
 	list_for_each_entry_safe(q, tmp, &t->lru, lru)
-		wren_frag_kill(t, q);
+		wren_frag_kill(t, q, WREN_DROP_DEV_DOWN);
 	spin_unlock_bh(&t->lock);
 	kfree(t);
 	wn->frags = NULL;

@@ -167,7 +167,7 @@ static void wren_loop_one(struct wren_net *wn, struct wren_iface *ifc,
 			  struct sk_buff *skb)
 {
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
-		wren_drop(wn, skb, WREN_DROP_NOMEM);
+		wren_drop_out(wn, skb, WREN_DROP_NOMEM);
 		return;
 	}
 	skb_orphan(skb);
@@ -178,7 +178,7 @@ static void wren_loop_one(struct wren_net *wn, struct wren_iface *ifc,
 	spin_lock_bh(&wn->loopq.lock);
 	if (skb_queue_len(&wn->loopq) >= WREN_LOOP_QLEN) {
 		spin_unlock_bh(&wn->loopq.lock);
-		wren_drop(wn, skb, WREN_DROP_IP_LOOP_FULL);
+		wren_drop_out(wn, skb, WREN_DROP_IP_LOOP_FULL);
 		return;
 	}
 	__skb_queue_tail(&wn->loopq, skb);
@@ -201,7 +201,7 @@ void wren_loop_xmit(struct wren_net *wn, struct wren_iface *ifc,
 	}
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
-		wren_drop(wn, skb, WREN_DROP_NOMEM);
+		wren_drop_out(wn, skb, WREN_DROP_NOMEM);
 		return;
 	}
 	consume_skb(skb);
@@ -221,6 +221,7 @@ static void wren_loop_work(struct work_struct *work)
 		local_bh_disable();
 		rcu_read_lock();
 		WREN_INC(wn, Ip, InReceives);
+		WREN_INC(wn, WrenFrames, InLooped);
 		skb_reset_network_header(skb);
 		wren_ip_local_deliver(skb);
 		rcu_read_unlock();
@@ -239,7 +240,7 @@ void wren_loop_flush_dev(struct wren_net *wn, struct net_device *dev)
 	skb_queue_walk_safe(&wn->loopq, skb, tmp)
 		if (skb->dev == dev) {
 			__skb_unlink(skb, &wn->loopq);
-			wren_drop(wn, skb, WREN_DROP_DEV_DOWN);
+			wren_drop_out(wn, skb, WREN_DROP_DEV_DOWN);
 		}
 	spin_unlock_bh(&wn->loopq.lock);
 }

@@ -50,7 +50,7 @@ static int wren_ip_send(struct wren_net *wn, struct wren_iface *ifc,
 		return wren_arp_output(ifc, skb, res->nexthop);
 	if (df) {
 		WREN_INC(wn, Ip, FragFails);
-		wren_drop(wn, skb, WREN_DROP_IP_FRAG_NEEDED);
+		wren_drop_out(wn, skb, WREN_DROP_IP_FRAG_NEEDED);
 		return -EMSGSIZE;
 	}
 	return wren_ip_fragment(wn, skb, res->mtu, wren_arp_output, ifc,
@@ -68,7 +68,7 @@ int wren_ip_output(struct net *net, struct sk_buff *skb,
 	WREN_INC(wn, Ip, OutRequests);
 	if (unlikely(skb->len + sizeof(struct iphdr) > IP_MAX_MTU)) {
 		WREN_INC(wn, Ip, OutDiscards);
-		wren_drop(wn, skb, WREN_DROP_IP_BAD_LENGTH);
+		wren_drop_out(wn, skb, WREN_DROP_IP_BAD_LENGTH);
 		return -EMSGSIZE;
 	}
 	rcu_read_lock();
@@ -76,14 +76,14 @@ int wren_ip_output(struct net *net, struct sk_buff *skb,
 	if (!ifc) {
 		rcu_read_unlock();
 		WREN_INC(wn, Ip, OutNoRoutes);
-		wren_drop(wn, skb, WREN_DROP_IP_NO_ROUTE);
+		wren_drop_out(wn, skb, WREN_DROP_IP_NO_ROUTE);
 		return -ENETUNREACH;
 	}
 	err = wren_ip_push_header(wn, skb, fl, fl->saddr ?: res.saddr,
 				  LL_RESERVED_SPACE(ifc->dev));
 	if (err) {
 		WREN_INC(wn, Ip, OutDiscards);
-		wren_drop(wn, skb, WREN_DROP_NOMEM);
+		wren_drop_out(wn, skb, WREN_DROP_NOMEM);
 	} else {
 		err = wren_ip_send(wn, ifc, skb, &res, fl->df);
 	}

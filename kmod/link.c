@@ -105,9 +105,10 @@ static void wren_link_rcv_gso(struct wren_iface *ifc, struct sk_buff *skb)
 		wren_drop(ifc->wn, skb, WREN_DROP_NOMEM);
 		return;
 	}
-	consume_skb(skb);
+	wren_consume(ifc->wn, skb);
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
+		WREN_INC(ifc->wn, WrenFrames, InDerived);
 		__skb_pull(skb, maclen);
 		skb_reset_network_header(skb);
 		wren_link_deliver(ifc, skb);
@@ -146,6 +147,9 @@ static rx_handler_result_t wren_link_rx(struct sk_buff **pskb)
 	if (!wren_link_wants(skb) || skb_vlan_tag_present(skb))
 		return RX_HANDLER_PASS;
 	ifc = rcu_dereference(skb->dev->rx_handler_data);
+	/* Every frame wren takes counts, the ones it then drops too. */
+	WREN_INC(ifc->wn, WrenFrames, InFrames);
+	wren_link_count(ifc, true, skb->len + ETH_HLEN);
 	if (skb->pkt_type == PACKET_OTHERHOST) {
 		wren_drop(ifc->wn, skb, WREN_DROP_ETH_OTHERHOST);
 		return RX_HANDLER_CONSUMED;
@@ -160,7 +164,6 @@ static rx_handler_result_t wren_link_rx(struct sk_buff **pskb)
 		WREN_DROP_COUNT(ifc->wn, NOMEM);
 		return RX_HANDLER_CONSUMED;
 	}
-	wren_link_count(ifc, true, skb->len + ETH_HLEN);
 	if (skb_is_gso(skb) && !wren_link_gso_whole(skb))
 		wren_link_rcv_gso(ifc, skb);
 	else
@@ -180,12 +183,12 @@ int wren_link_output(struct wren_iface *ifc, struct sk_buff *skb,
 
 	if (unlikely(!netif_running(dev))) {
 		wren_link_stats_drop(ifc, false);
-		wren_drop(ifc->wn, skb, WREN_DROP_DEV_DOWN);
+		wren_drop_out(ifc->wn, skb, WREN_DROP_DEV_DOWN);
 		return -ENETDOWN;
 	}
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(dev))) {
 		wren_link_stats_drop(ifc, false);
-		wren_drop(ifc->wn, skb, WREN_DROP_NOMEM);
+		wren_drop_out(ifc->wn, skb, WREN_DROP_NOMEM);
 		return -ENOBUFS;
 	}
 	skb_reset_network_header(skb);

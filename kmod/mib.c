@@ -95,6 +95,13 @@ const char *const wren_mib_group[WREN_MIB_MAX] = {
 	[WREN_MIB_TcpExt_TCPLossProbeRecovery] = "TcpExt",
 	[WREN_MIB_TcpExt_TCPHystartDelayDetect] = "TcpExt",
 	[WREN_MIB_TcpExt_TCPHystartDelayCwnd] = "TcpExt",
+	[WREN_MIB_WrenFrames_InFrames] = "WrenFrames",
+	[WREN_MIB_WrenFrames_InLooped] = "WrenFrames",
+	[WREN_MIB_WrenFrames_InDerived] = "WrenFrames",
+	[WREN_MIB_WrenFrames_InConsumed] = "WrenFrames",
+	[WREN_MIB_WrenFrames_InDropped] = "WrenFrames",
+	[WREN_MIB_WrenFrames_OutDropped] = "WrenFrames",
+	[WREN_MIB_WrenFrames_HeldDropped] = "WrenFrames",
 };
 
 const char *const wren_mib_name[WREN_MIB_MAX] = {
@@ -188,6 +195,13 @@ const char *const wren_mib_name[WREN_MIB_MAX] = {
 	[WREN_MIB_TcpExt_TCPLossProbeRecovery] = "TCPLossProbeRecovery",
 	[WREN_MIB_TcpExt_TCPHystartDelayDetect] = "TCPHystartDelayDetect",
 	[WREN_MIB_TcpExt_TCPHystartDelayCwnd] = "TCPHystartDelayCwnd",
+	[WREN_MIB_WrenFrames_InFrames] = "InFrames",
+	[WREN_MIB_WrenFrames_InLooped] = "InLooped",
+	[WREN_MIB_WrenFrames_InDerived] = "InDerived",
+	[WREN_MIB_WrenFrames_InConsumed] = "InConsumed",
+	[WREN_MIB_WrenFrames_InDropped] = "InDropped",
+	[WREN_MIB_WrenFrames_OutDropped] = "OutDropped",
+	[WREN_MIB_WrenFrames_HeldDropped] = "HeldDropped",
 };
 
 const char *const wren_drop_name[WREN_DROP_MAX] = {
@@ -246,12 +260,32 @@ const char *const wren_drop_name[WREN_DROP_MAX] = {
 	[WREN_DROP_NOMEM] = "NoMem",
 };
 
-void wren_drop(struct wren_net *wn, struct sk_buff *skb,
-	       enum wren_drop_reason reason)
+void wren_drop_count(struct wren_net *wn, enum wren_drop_reason reason,
+		     enum wren_mib_field ledger)
 {
 	if (likely(reason < WREN_DROP_MAX))
 		this_cpu_inc(wn->mib.pcpu->drop[reason]);
+	this_cpu_inc(wn->mib.pcpu->f[ledger]);
+}
+
+void wren_drop(struct wren_net *wn, struct sk_buff *skb,
+	       enum wren_drop_reason reason)
+{
+	wren_drop_count(wn, reason, WREN_MIB_WrenFrames_InDropped);
 	kfree_skb(skb);
+}
+
+void wren_drop_out(struct wren_net *wn, struct sk_buff *skb,
+		   enum wren_drop_reason reason)
+{
+	wren_drop_count(wn, reason, WREN_MIB_WrenFrames_OutDropped);
+	kfree_skb(skb);
+}
+
+void wren_consume(struct wren_net *wn, struct sk_buff *skb)
+{
+	WREN_INC(wn, WrenFrames, InConsumed);
+	consume_skb(skb);
 }
 
 int wren_mib_init(struct wren_mib *mib)

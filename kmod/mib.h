@@ -108,6 +108,13 @@ enum wren_mib_field {
 	WREN_MIB_TcpExt_TCPLossProbeRecovery,
 	WREN_MIB_TcpExt_TCPHystartDelayDetect,
 	WREN_MIB_TcpExt_TCPHystartDelayCwnd,
+	WREN_MIB_WrenFrames_InFrames,
+	WREN_MIB_WrenFrames_InLooped,
+	WREN_MIB_WrenFrames_InDerived,
+	WREN_MIB_WrenFrames_InConsumed,
+	WREN_MIB_WrenFrames_InDropped,
+	WREN_MIB_WrenFrames_OutDropped,
+	WREN_MIB_WrenFrames_HeldDropped,
 	WREN_MIB_MAX
 };
 
@@ -194,13 +201,41 @@ struct wren_net;
 #define WREN_ICMP_OUT(wn, type) \
 	this_cpu_inc((wn)->mib.pcpu->icmp_out[(u8)(type)])
 
+/*
+ * The frames' ledger ("WrenFrames:" in /proc/net/wren/snmp).  Every skb
+ * that enters wren's receive path is counted once on the way in: a frame
+ * from a device (InFrames), one of wren's own datagrams to itself
+ * (InLooped), or one made from those on the way (InDerived: a GSO segment,
+ * a copy for a second socket).  Each ends exactly once: used up (consumed
+ * by ARP, ICMP, a socket or a TCP control block; a fragment joined into its
+ * datagram; InConsumed) or dropped with a reason (InDropped).  So when
+ * nothing is in flight (reassembly queues and socket backlogs empty),
+ * InFrames + InLooped + InDerived = InConsumed + InDropped, and the
+ * WrenDrop reasons add up to InDropped + OutDropped (what wren was sending)
+ * + HeldDropped (data taken in and queued, thrown away later: TCP's
+ * out-of-order queue pruned).  tools/tests/fuzz_frame.c checks both.
+ */
+#define WREN_FRAMES_IN(wn, what, n) WREN_ADD(wn, WrenFrames, In##what, n)
+
 /* ---- mib.c: counters, drop reasons, their names -------------------------- */
-/* Count a drop under reason and free skb (which may be NULL). */
+/* A received skb is dropped: count it under reason and free it (or NULL). */
 void wren_drop(struct wren_net *wn, struct sk_buff *skb,
 	       enum wren_drop_reason reason);
-/* Count a drop that has no skb to free (or whose skb is freed elsewhere). */
+/* Something wren was sending is dropped: count it and free it (or NULL). */
+void wren_drop_out(struct wren_net *wn, struct sk_buff *skb,
+		   enum wren_drop_reason reason);
+/* A received skb has done its work: count it and free it. */
+void wren_consume(struct wren_net *wn, struct sk_buff *skb);
+/*
+ * Count a received skb's drop whose skb is gone already or freed
+ * elsewhere (without a count); _HELD for data queued earlier (see above).
+ */
 #define WREN_DROP_COUNT(wn, reason) \
-	this_cpu_inc((wn)->mib.pcpu->drop[WREN_DROP_##reason])
+	wren_drop_count(wn, WREN_DROP_##reason, WREN_MIB_WrenFrames_InDropped)
+#define WREN_DROP_COUNT_HELD(wn, reason) \
+	wren_drop_count(wn, WREN_DROP_##reason, WREN_MIB_WrenFrames_HeldDropped)
+void wren_drop_count(struct wren_net *wn, enum wren_drop_reason reason,
+		     enum wren_mib_field ledger);
 
 int wren_mib_init(struct wren_mib *mib);
 void wren_mib_exit(struct wren_mib *mib);

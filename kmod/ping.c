@@ -163,6 +163,8 @@ static void wren_ping_rcv(struct sk_buff *skb)
 		wren_drop(wn, skb, WREN_DROP_PING_FILTER);
 	} else if (__sock_queue_rcv_skb(sk, skb) < 0) {
 		wren_drop(wn, skb, WREN_DROP_PING_RCVBUF);
+	} else {
+		WREN_INC(wn, WrenFrames, InConsumed);
 	}
 	rcu_read_unlock();
 }

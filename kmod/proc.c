@@ -245,6 +245,7 @@ static int wren_proc_snmp_show(struct seq_file *seq, void *v)
 	wren_proc_snmp_group(seq, wn, "Tcp");
 	wren_proc_snmp_group(seq, wn, "Udp");
 	wren_proc_snmp_group(seq, wn, "TcpExt");
+	wren_proc_snmp_group(seq, wn, "WrenFrames");
 	wren_proc_snmp_drops(seq, wn);
 	return 0;
 }

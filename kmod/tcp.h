@@ -106,6 +106,7 @@ struct wren_tcp_cb {
 	u16	window;		/* input: raw window field (host order) */
 	u32	tsval, tsecr;	/* input: timestamps, if saw_ts */
 	u8	saw_ts;
+	u8	dropped;	/* input: counted as a drop (tcp_input.c) */
 	u16	pcount;		/* output, once sent: the segments it counts
 				 * for in packets_out (an skb carries up to
 				 * a TSO burst of MSS-sized segments)
@@ -669,6 +670,28 @@ void wren_tcp_ackq_init(void);
 void wren_tcp_ackq_exit(void);
 
 /* ---- tcp_input.c: the receive path --------------------------------------- */
+/*
+ * A segment the state machine drops under @reason, for the frames' ledger
+ * (mib.h): counted now, freed by the path's end, wren_tcp_rx_done().
+ */
+static inline void wren_tcp_drop_mark(struct wren_net *wn, struct sk_buff *skb,
+				      enum wren_drop_reason reason)
+{
+	wren_drop_count(wn, reason, WREN_MIB_WrenFrames_InDropped);
+	WREN_TCP_CB(skb)->dropped = 1;
+}
+
+/* The end of a received segment's path (NULL: it was queued). */
+static inline void wren_tcp_rx_done(struct wren_net *wn, struct sk_buff *skb)
+{
+	if (!skb)
+		return;
+	if (WREN_TCP_CB(skb)->dropped)
+		kfree_skb(skb);
+	else
+		wren_consume(wn, skb);
+}
+
 int wren_tcp_v4_do_rcv(struct sock *sk, struct sk_buff *skb);
 int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb);
 void wren_tcp_parse_options(const struct tcphdr *th,
@@ -708,7 +731,8 @@ struct sock *wren_tcp_cookie_check(struct sock *lsk, struct sk_buff *skb,
 void wren_tcp_time_wait(struct sock *sk, int state, int timeo);
 /* true: a new SYN ended the time-wait, look the segment up again. */
 bool wren_tcp_tw_rcv(struct wren_tcp_tw *tw, struct sk_buff *skb);
-void wren_tcp_child_established(struct sock *sk);
+/* @skb: the ACK, counted as a drop when the accept queue is full. */
+void wren_tcp_child_established(struct sock *sk, struct sk_buff *skb);
 void wren_tcp_child_drop(struct sock *sk);
 void wren_tcp_tw_purge(struct wren_tcp_table *t);
 /* Out of ehash and the port's owners, uncounted: the timer's share. */

@@ -769,7 +769,7 @@ static void wren_tcp_ooo_prune(struct sock *sk, unsigned int need)
 		tp->ooo_segs--;
 		if (tp->ooo_last == skb)
 			tp->ooo_last = NULL;
-		WREN_DROP_COUNT(tp->tbl->wn, TCP_OFO_LIMIT);
+		WREN_DROP_COUNT_HELD(tp->tbl->wn, TCP_OFO_LIMIT);
 		WREN_INC(tp->tbl->wn, TcpExt, OfoPruned);
 		kfree_skb(skb);
 	}
@@ -968,7 +968,7 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 	bool wake_now;
 
 	if (tcb->seq == tcb->end_seq) {
-		kfree_skb(skb);
+		wren_consume(tp->tbl->wn, skb);
 		return;
 	}
 	{
@@ -984,7 +984,7 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		/* A duplicate: ACK at once (the peer may have missed it). */
 		wren_tcp_dsack_set(tp, tcb->seq, tcb->end_seq);
 		tp->ack_pending = WREN_ACK_NOW;
-		kfree_skb(skb);
+		wren_consume(tp->tbl->wn, skb);
 		return;
 	}
 	if (!wren_before(tcb->seq, wnd_end) && wren_after(tcb->seq, tp->rcv_nxt)) {
@@ -1003,6 +1003,8 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	wren_tcp_charge_r(sk, skb);
+	/* Taken in: what happens to it from here is the socket's. */
+	WREN_INC(tp->tbl->wn, WrenFrames, InConsumed);
 
 	if (!wren_after(tcb->seq, tp->rcv_nxt)) {
 		/* In order (possibly overlapping what we have). */
@@ -1178,7 +1180,7 @@ static int wren_tcp_rcv_synsent(struct sock *sk, struct sk_buff *skb,
 		}
 	}
 drop:
-	kfree_skb(skb);
+	wren_tcp_rx_done(tp->tbl->wn, skb);
 	return 0;
 }
 
@@ -1276,7 +1278,8 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		rwin = 0;
 	if (wren_before(tcb->end_seq, tp->rcv_wup) ||
 	    wren_after(tcb->seq, tp->rcv_nxt + rwin)) {
-		WREN_DROP_COUNT(tp->tbl->wn, TCP_OUT_OF_WINDOW);
+		wren_tcp_drop_mark(tp->tbl->wn, skb,
+				   WREN_DROP_TCP_OUT_OF_WINDOW);
 		/* RFC 5961 4.2: a SYN, whatever its sequence number, gets
 		 * a (rate-limited) challenge ACK, not a plain duplicate.
 		 */
@@ -1347,7 +1350,7 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		wren_tcp_init_cong(sk);
 		wren_tcp_set_state(sk, TCP_ESTABLISHED);
 		if (tp->parent) {
-			wren_tcp_child_established(sk);
+			wren_tcp_child_established(sk, skb);
 			if (sk->sk_state != TCP_ESTABLISHED)
 				goto drop;
 		} else if (!sock_flag(sk, SOCK_DEAD)) {
@@ -1405,7 +1408,7 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		wren_tcp_ack_snd_check(sk);
 	}
 drop:
-	kfree_skb(skb);
+	wren_tcp_rx_done(tp->tbl->wn, skb);
 	return 0;
 }
 
@@ -1521,7 +1524,7 @@ static void wren_tcp_listen_rcv(struct sock *lsk, struct sk_buff *skb)
 		wren_tcp_conn_request(lsk, skb);
 	}
 drop:
-	kfree_skb(skb);
+	wren_tcp_rx_done(wren_tcp_sk(lsk)->tbl->wn, skb);
 }
 
 void wren_tcp_rcv(struct sk_buff *skb)
@@ -1537,7 +1540,7 @@ void wren_tcp_rcv(struct sk_buff *skb)
 	unsigned int doff;
 
 	if (!t) {
-		kfree_skb(skb);
+		wren_drop(wn, skb, WREN_DROP_TCP_NO_SOCKET);
 		return;
 	}
 	if (!pskb_may_pull(skb, sizeof(*th))) {

@@ -152,7 +152,7 @@ void wren_tcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 		if (full_acc)
 			WREN_INC(lp->tbl->wn, TcpExt, ListenOverflows);
 		WREN_INC(lp->tbl->wn, TcpExt, ListenDrops);
-		WREN_DROP_COUNT(lp->tbl->wn, TCP_BACKLOG);
+		wren_tcp_drop_mark(lp->tbl->wn, skb, WREN_DROP_TCP_BACKLOG);
 		return;
 	}
 	wren_tcp_parse_options(th, &o, true);
@@ -164,7 +164,7 @@ void wren_tcp_conn_request(struct sock *lsk, struct sk_buff *skb)
 
 	child = sk_clone_lock(lsk, GFP_ATOMIC);
 	if (!child) {
-		WREN_DROP_COUNT(lp->tbl->wn, NOMEM);
+		wren_tcp_drop_mark(lp->tbl->wn, skb, WREN_DROP_NOMEM);
 		return;
 	}
 	__acquire(&child->sk_lock.slock);	/* sk_clone_lock() took it */
@@ -260,7 +260,7 @@ abort:
 }
 
 /* The child's handshake completed: on to the accept queue. */
-void wren_tcp_child_established(struct sock *sk)
+void wren_tcp_child_established(struct sock *sk, struct sk_buff *skb)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	struct sock *lsk = tp->parent;
@@ -290,7 +290,7 @@ void wren_tcp_child_established(struct sock *sk)
 		/* Drop the ACK; our SYN-ACK retransmission brings another. */
 		WREN_INC(lp->tbl->wn, TcpExt, ListenOverflows);
 		WREN_INC(lp->tbl->wn, TcpExt, ListenDrops);
-		WREN_DROP_COUNT(lp->tbl->wn, TCP_BACKLOG);
+		wren_tcp_drop_mark(lp->tbl->wn, skb, WREN_DROP_TCP_BACKLOG);
 		wren_tcp_set_state(sk, TCP_SYN_RECV);
 		return;
 	}
@@ -445,7 +445,7 @@ bool wren_tcp_tw_rcv(struct wren_tcp_tw *tw, struct sk_buff *skb)
 		wren_tcp_tw_ack(tw, skb);
 drop:
 	spin_unlock(&tw->lock);
-	kfree_skb(skb);
+	wren_consume(tw->tbl->wn, skb);
 	return false;
 }
 

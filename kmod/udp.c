@@ -180,7 +180,9 @@ static void wren_udp_queue(struct wren_net *wn, struct sock *sk,
 		WREN_INC(wn, Udp, RcvbufErrors);
 		WREN_INC(wn, Udp, InErrors);
 		wren_drop(wn, skb, WREN_DROP_UDP_RCVBUF);
+		return;
 	}
+	WREN_INC(wn, WrenFrames, InConsumed);
 }
 
 /* Deliver a broadcast to every socket that matches; RCU held. */
@@ -204,6 +206,8 @@ static void wren_udp_bcast(struct wren_net *wn, struct wren_udp_table *ut,
 			first = &ws->sk;
 			continue;
 		}
+		/* A copy for each socket after the first (see mib.h). */
+		WREN_INC(wn, WrenFrames, InDerived);
 		c = skb_clone(skb, GFP_ATOMIC);
 		if (!c) {
 			atomic_inc(&ws->sk.sk_drops);
@@ -218,7 +222,7 @@ static void wren_udp_bcast(struct wren_net *wn, struct wren_udp_table *ut,
 		wren_udp_queue(wn, first, skb);
 	} else {
 		WREN_INC(wn, Udp, IgnoredMulti);
-		consume_skb(skb);
+		wren_consume(wn, skb);
 	}
 }
 

@@ -523,6 +523,13 @@ static const struct {
 	{ "TcpExt", "TCPLostRetransmit", "%lu retransmissions lost again" },
 	{ "TcpExt", "TCPLossProbes", "%lu tail loss probes sent" },
 	{ "TcpExt", "TCPLossProbeRecovery", "%lu losses repaired by a tail loss probe" },
+	{ "WrenFrames", "InFrames", "%lu frames taken from devices" },
+	{ "WrenFrames", "InLooped", "%lu datagrams to wren's own addresses" },
+	{ "WrenFrames", "InDerived", "%lu made on the way (segments, copies)" },
+	{ "WrenFrames", "InConsumed", "%lu received and used up" },
+	{ "WrenFrames", "InDropped", "%lu received and dropped" },
+	{ "WrenFrames", "OutDropped", "%lu dropped on the way out" },
+	{ "WrenFrames", "HeldDropped", "%lu dropped after being queued" },
 };
 
 static void print_counter(const char *group, const char *name,
