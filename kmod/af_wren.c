@@ -23,30 +23,31 @@
 
 static int wren_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 {
-	struct sockaddr_wren *sa = (struct sockaddr_wren *)uaddr;
 	struct sock *sk = sock->sk;
 	struct wren_sock *ws = wren_sk(sk);
 	struct net *net = sock_net(sk);
+	struct wren_uaddr ua;
 	unsigned short snum;
 	__be32 addr;
 	bool nonuni;
 	int err;
 
-	if (len < (int)sizeof(*sa))
-		return -EINVAL;
-	if (sa->swren_family != AF_WREN) {
-		/* Linux's compatibility case: AF_UNSPEC with INADDR_ANY. */
-		if (sa->swren_family != AF_UNSPEC ||
-		    sa->swren_addr != htonl(INADDR_ANY))
-			return -EAFNOSUPPORT;
-	}
+	err = wren_addr_from_user(sk, uaddr, len, WREN_ADDR_BIND, &ua);
+	if (err)
+		return err;
+	/* Linux's compatibility case: AF_UNSPEC with INADDR_ANY. */
+	if (ua.family == AF_UNSPEC && ua.addr != htonl(INADDR_ANY))
+		return -EAFNOSUPPORT;
+	/* A V6ONLY socket on "::" would take no IPv4 port: not yet. */
+	if (ua.v6only_any)
+		return -EADDRNOTAVAIL;
 
-	addr = sa->swren_addr;
+	addr = ua.addr;
 	nonuni = ipv4_is_multicast(addr) || wren_addr_is_broadcast(net, addr);
 	if (addr && !nonuni && !wren_addr_is_local(net, addr))
 		return -EADDRNOTAVAIL;
 
-	snum = ntohs(sa->swren_port);
+	snum = ntohs(ua.port);
 	if (snum && snum < PROT_SOCK && sk->sk_protocol == IPPROTO_UDP &&
 	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
 		return -EACCES;
@@ -78,26 +79,23 @@ out:
 
 static int wren_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
-	DECLARE_SOCKADDR(struct sockaddr_wren *, sa, uaddr);
 	struct sock *sk = sock->sk;
 	struct wren_sock *ws = wren_sk(sk);
+	int len;
 
 	lock_sock(sk);
-	memset(sa, 0, sizeof(*sa));
-	sa->swren_family = AF_WREN;
 	if (peer) {
 		if (!ws->dport || sk->sk_state == TCP_CLOSE) {
 			release_sock(sk);
 			return -ENOTCONN;
 		}
-		sa->swren_port = ws->dport;
-		sa->swren_addr = ws->daddr;
+		len = wren_addr_to_user(sk, ws->daddr, ws->dport, uaddr);
 	} else {
-		sa->swren_port = ws->sport;
-		sa->swren_addr = ws->rcv_saddr ? ws->rcv_saddr : ws->saddr;
+		len = wren_addr_to_user(sk, ws->rcv_saddr ?: ws->saddr,
+					ws->sport, uaddr);
 	}
 	release_sock(sk);
-	return sizeof(*sa);
+	return len;
 }
 
 static int wren_release(struct socket *sock)
@@ -258,6 +256,8 @@ static int wren_create(struct net *net, struct socket *sock, int protocol,
 	ws->num = 0;
 	ws->ttl = 0;
 	ws->tos = 0;
+	ws->addr_form = AF_WREN;
+	ws->v6only = 0;
 	ws->cmsg_flags = 0;
 
 	if (sk->sk_prot->init) {

@@ -571,6 +571,27 @@ static void wren_arp_reply(struct wren_iface *ifc, const struct wren_arp_msg *m)
 		wren_link_output(ifc, skb, m->sha, htons(ETH_P_ARP));
 }
 
+enum wren_share wren_arp_share(struct wren_iface *ifc,
+			       const struct sk_buff *skb)
+{
+	u8 buf[sizeof(struct arphdr) + 2 * (ETH_ALEN + 4)];
+	const struct arphdr *arp;
+	__be32 sip, tip;
+	const u8 *p;
+
+	arp = skb_header_pointer(skb, 0, sizeof(buf), buf);
+	if (!arp || arp->ar_hln != ETH_ALEN || arp->ar_pln != 4)
+		return WREN_SHARE_PASS;
+	p = (const u8 *)(arp + 1);
+	memcpy(&sip, p + ETH_ALEN, 4);
+	memcpy(&tip, p + 2 * ETH_ALEN + 4, 4);
+	if (arp->ar_op == htons(ARPOP_REQUEST) && sip != tip)
+		return wren_addr_on_iface(ifc, tip) ? WREN_SHARE_TAKE :
+						      WREN_SHARE_PASS;
+	/* Replies and announcements: both stacks learn from them. */
+	return WREN_SHARE_COPY;
+}
+
 /* Called from the rx handler: RCU held. */
 void wren_arp_rcv(struct wren_iface *ifc, struct sk_buff *skb)
 {
@@ -599,7 +620,8 @@ void wren_arp_rcv(struct wren_iface *ifc, struct sk_buff *skb)
 	if (for_us && m.op == ARPOP_REQUEST)
 		wren_arp_reply(ifc, &m);
 	wren_arp_xmit_list(&out);
-	if (for_us)
+	/* On a shared device, Linux had the frame too: wren only looked. */
+	if (for_us || !ifc->exclusive)
 		wren_consume(wn, skb);
 	else
 		wren_drop(wn, skb, WREN_DROP_ARP_NOT_FOR_US);

@@ -23,17 +23,6 @@
 
 /* ---- address, bind, route, connect ------------------------------------------ */
 
-static int wren_check_sockaddr(const struct sockaddr *uaddr, int len)
-{
-	const struct sockaddr_wren *sa = (const struct sockaddr_wren *)uaddr;
-
-	if (len < (int)sizeof(*sa))
-		return -EINVAL;
-	if (sa->swren_family != AF_WREN)
-		return -EAFNOSUPPORT;
-	return 0;
-}
-
 int wren_dgram_autobind(struct sock *sk)
 {
 	if (wren_sk(sk)->num)
@@ -61,6 +50,9 @@ int wren_dgram_route(struct sock *sk, __be32 daddr, u8 proto,
 	if ((res.broadcast || daddr == htonl(INADDR_BROADCAST)) &&
 	    !sock_flag(sk, SOCK_BROADCAST))
 		return -EACCES;
+	/* Bound to 127/8, for a peer off this host: Linux says EINVAL. */
+	if (ipv4_is_loopback(READ_ONCE(ws->saddr)) && !res.local)
+		return -EINVAL;
 
 	memset(fl, 0, sizeof(*fl));
 	fl->saddr = READ_ONCE(ws->saddr);
@@ -78,20 +70,23 @@ int wren_dgram_route(struct sock *sk, __be32 daddr, u8 proto,
 /* As Linux's ip4_datagram_connect(). */
 int wren_dgram_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 {
-	struct sockaddr_wren *sa = (struct sockaddr_wren *)uaddr;
 	struct wren_sock *ws = wren_sk(sk);
+	struct wren_uaddr ua;
 	struct wren_flow fl;
 	int err;
 
-	err = wren_check_sockaddr(uaddr, len);
+	err = wren_addr_from_user(sk, uaddr, len, WREN_ADDR_CONNECT, &ua);
 	if (err)
 		return err;
+	/* connect(AF_UNSPEC) disconnected before it came here. */
+	if (ua.family == AF_UNSPEC)
+		return -EAFNOSUPPORT;
 
 	lock_sock(sk);
 	err = wren_dgram_autobind(sk);
 	if (err)
 		goto out;
-	err = wren_dgram_route(sk, sa->swren_addr, sk->sk_protocol, &fl);
+	err = wren_dgram_route(sk, ua.addr, sk->sk_protocol, &fl);
 	if (err)
 		goto out;
 
@@ -99,8 +94,8 @@ int wren_dgram_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 		WRITE_ONCE(ws->saddr, fl.saddr);
 	if (!ws->rcv_saddr)
 		WRITE_ONCE(ws->rcv_saddr, fl.saddr);
-	WRITE_ONCE(ws->daddr, sa->swren_addr);
-	WRITE_ONCE(ws->dport, sa->swren_port);
+	WRITE_ONCE(ws->daddr, ua.addr);
+	WRITE_ONCE(ws->dport, ua.port);
 	sk->sk_state = TCP_ESTABLISHED;
 	sk_set_txhash(sk);
 out:
@@ -227,7 +222,6 @@ int wren_dgram_recvmsg_op(struct socket *sock, struct msghdr *msg, size_t len,
 int wren_dgram_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		       int flags, int *addr_len, bool *delivered)
 {
-	DECLARE_SOCKADDR(struct sockaddr_wren *, sa, msg->msg_name);
 	struct sk_buff *skb;
 	u8 cmsg_flags;
 	size_t copied;
@@ -268,14 +262,11 @@ int wren_dgram_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 
 		put_cmsg(msg, SOL_IP, IP_TOS, sizeof(tos), &tos);
 	}
-	if (sa) {
-		memset(sa, 0, sizeof(*sa));
-		sa->swren_family = AF_WREN;
-		sa->swren_addr = ip_hdr(skb)->saddr;
-		if (sk->sk_protocol == IPPROTO_UDP)
-			sa->swren_port = udp_hdr(skb)->source;
-		*addr_len = sizeof(*sa);
-	}
+	if (msg->msg_name)
+		*addr_len = wren_addr_to_user(sk, ip_hdr(skb)->saddr,
+					      sk->sk_protocol == IPPROTO_UDP ?
+					      udp_hdr(skb)->source : 0,
+					      msg->msg_name);
 	err = (flags & MSG_TRUNC) ? skb->len : copied;
 	*delivered = !(flags & MSG_PEEK);
 	skb_free_datagram(sk, skb);
@@ -333,11 +324,14 @@ int wren_dgram_shutdown(struct socket *sock, int how)
 
 /*
  * Datagram sockets have no options of their own level (no SOL_UDP options
- * in wren): IP's are the only ones.
+ * in wren): IP's, and the address form's (sockaddr.c).
  */
 int wren_dgram_setsockopt(struct socket *sock, int level, int optname,
 			  sockptr_t optval, unsigned int optlen)
 {
+	if (wren_addr_level(level))
+		return wren_addr_setsockopt(sock->sk, level, optname, optval,
+					    optlen);
 	if (level != SOL_IP)
 		return -ENOPROTOOPT;
 	return wren_ip_setsockopt(sock->sk, optname, optval, optlen);
@@ -346,6 +340,9 @@ int wren_dgram_setsockopt(struct socket *sock, int level, int optname,
 int wren_dgram_getsockopt(struct socket *sock, int level, int optname,
 			  char __user *optval, int __user *optlen)
 {
+	if (wren_addr_level(level))
+		return wren_addr_getsockopt(sock->sk, level, optname, optval,
+					    optlen);
 	if (level != SOL_IP)
 		return -ENOPROTOOPT;
 	return wren_ip_getsockopt(sock->sk, optname, optval, optlen);

@@ -19,8 +19,10 @@
 #include <net/ip.h>
 #include "ip.h"
 
+/* Linux's net.ipv4.icmp_msgs_per_sec and icmp_msgs_burst defaults. */
 #define WREN_ICMP_RATE		1000	/* errors a second, sustained */
 #define WREN_ICMP_BURST		50
+#define WREN_ICMP_RATE_MAX	1000000
 /* RFC 1812 4.3.2.3: quote as much as fits in a 576-byte datagram. */
 #define WREN_ICMP_QUOTE_MAX	(576 - sizeof(struct iphdr) - \
 				 sizeof(struct icmphdr))
@@ -29,6 +31,7 @@ struct wren_icmp_state {
 	spinlock_t	lock;		/* the bucket */
 	unsigned long	last;		/* jiffies of the last refill */
 	unsigned int	tokens;
+	u32		rate;		/* errors a second (RTNL writes) */
 };
 
 static bool wren_icmp_ratelimit_ok(struct wren_icmp_state *st)
@@ -37,7 +40,7 @@ static bool wren_icmp_ratelimit_ok(struct wren_icmp_state *st)
 	bool ok;
 
 	spin_lock_bh(&st->lock);
-	refill = (now - st->last) * WREN_ICMP_RATE / HZ;
+	refill = (now - st->last) * READ_ONCE(st->rate) / HZ;
 	if (refill) {
 		st->tokens = min_t(unsigned long, WREN_ICMP_BURST,
 				   st->tokens + refill);
@@ -82,7 +85,10 @@ static bool wren_icmp_may_send(struct wren_net *wn, const struct sk_buff *skb,
 	    wren_local_lookup_rcu(wn, iph->daddr, WREN_LOCAL_BCAST))
 		return false;
 	if (ipv4_is_zeronet(iph->saddr) || ipv4_is_lbcast(iph->saddr) ||
-	    ipv4_is_multicast(iph->saddr) || ipv4_is_loopback(iph->saddr))
+	    ipv4_is_multicast(iph->saddr))
+		return false;
+	/* 127/8 comes only from lo (ip_input.c drops it from a wire). */
+	if (ipv4_is_loopback(iph->saddr) && !(skb->dev->flags & IFF_LOOPBACK))
 		return false;
 	if (iph->protocol != IPPROTO_ICMP)
 		return true;
@@ -458,8 +464,23 @@ int wren_icmp_net_init(struct wren_net *wn)
 	spin_lock_init(&st->lock);
 	st->last = jiffies;
 	st->tokens = WREN_ICMP_BURST;
+	st->rate = WREN_ICMP_RATE;
 	wn->icmp = st;
 	return 0;
+}
+
+int wren_icmp_set_rate(struct wren_net *wn, u32 per_sec)
+{
+	ASSERT_RTNL();
+	if (!per_sec || per_sec > WREN_ICMP_RATE_MAX)
+		return -EINVAL;
+	WRITE_ONCE(wn->icmp->rate, per_sec);
+	return 0;
+}
+
+u32 wren_icmp_rate(struct wren_net *wn)
+{
+	return READ_ONCE(wn->icmp->rate);
 }
 
 void wren_icmp_net_exit(struct wren_net *wn)

@@ -21,8 +21,12 @@ static inline __be32 wren_plen_mask(unsigned int plen)
 /* ---- link.c -------------------------------------------------------------- */
 /* The attached interface of dev, or NULL.  Caller holds RTNL. */
 struct wren_iface *wren_iface_get(struct net_device *dev);
+/*
+ * Attach dev: shared with Linux (wren takes only what is its own, netns.h)
+ * or, if @exclusive, every ARP and IPv4 frame is wren's.  RTNL.
+ */
 int wren_link_attach(struct wren_net *wn, struct net_device *dev,
-		     struct netlink_ext_ack *extack);
+		     bool exclusive, struct netlink_ext_ack *extack);
 void wren_link_detach(struct wren_iface *ifc);
 void wren_link_stats_drop(struct wren_iface *ifc, bool rx);
 
@@ -99,8 +103,11 @@ int wren_arp_walk(struct wren_net *wn, int idx,
 		  int (*fn)(const struct wren_arp_info *, void *), void *arg);
 
 /* ---- ip_input.c ---------------------------------------------------------- */
-/* Packets we sent to one of our own addresses (ip_output.c). */
-void wren_loop_xmit(struct wren_net *wn, struct wren_iface *ifc,
+/*
+ * Packets we sent to one of our own addresses (ip_output.c), received as
+ * from dev: the interface holding the address, or lo for 127.0.0.0/8.
+ */
+void wren_loop_xmit(struct wren_net *wn, struct net_device *dev,
 		    struct sk_buff *skb);
 void wren_loop_flush_dev(struct wren_net *wn, struct net_device *dev);
 void wren_loop_net_init(struct wren_net *wn);
@@ -121,5 +128,11 @@ static inline const struct wren_protocol *wren_protocol_rcu(u8 protocol)
 /* wren_icmp_send() for a packet whose skb->dev may no longer be valid. */
 void __wren_icmp_send(struct wren_net *wn, struct sk_buff *in_skb, u8 type,
 		      u8 code, __be32 info);
+/*
+ * WREN_A_SET_ICMP_MSGS_PER_SEC: the error rate limit's sustained rate,
+ * 1 .. 1000000 (burst 50), else -EINVAL.  Under RTNL.
+ */
+int wren_icmp_set_rate(struct wren_net *wn, u32 per_sec);
+u32 wren_icmp_rate(struct wren_net *wn);
 
 #endif /* _WREN_IP_H */

@@ -112,6 +112,12 @@ void wren_ip_rcv(struct wren_iface *ifc, struct sk_buff *skb)
 		return;
 	}
 	iph = ip_hdr(skb);
+	/* 127.0.0.0/8 is ours only from lo: on a wire it is a Martian. */
+	if (unlikely(ipv4_is_loopback(iph->daddr))) {
+		WREN_INC(wn, Ip, InAddrErrors);
+		wren_drop(wn, skb, WREN_DROP_IP_MARTIAN_DST);
+		return;
+	}
 	if (!wren_ip_for_us(wn, iph->daddr)) {
 		WREN_INC(wn, Ip, InAddrErrors);
 		wren_drop(wn, skb, WREN_DROP_IP_NOT_FOR_US);
@@ -128,6 +134,42 @@ void wren_ip_rcv(struct wren_iface *ifc, struct sk_buff *skb)
 			return;
 	}
 	wren_ip_local_deliver(skb);
+}
+
+enum wren_share wren_ip_share(struct wren_iface *ifc,
+			      const struct sk_buff *skb)
+{
+	struct wren_net *wn = ifc->wn;
+	const struct wren_protocol *prot;
+	const struct iphdr *iph;
+	struct wren_iface *owner;
+	struct iphdr _iph;
+	__be16 _port;
+	const __be16 *port;
+
+	iph = skb_header_pointer(skb, 0, sizeof(_iph), &_iph);
+	if (!iph || iph->ihl < 5)
+		return WREN_SHARE_PASS;
+	owner = wren_local_lookup_rcu(wn, iph->daddr, WREN_LOCAL_ADDR);
+	/* 127/8 is never ours from a wire: Linux drops its Martians. */
+	if (owner)
+		return owner == &wn->loopback ? WREN_SHARE_PASS :
+						WREN_SHARE_TAKE;
+	if (!ipv4_is_lbcast(iph->daddr) &&
+	    !wren_local_lookup_rcu(wn, iph->daddr, WREN_LOCAL_BCAST))
+		return WREN_SHARE_PASS;
+	/* A broadcast: wren's too when a socket of its holds the port. */
+	if (iph->frag_off & htons(IP_OFFSET))
+		return WREN_SHARE_PASS;
+	prot = wren_protocol_rcu(iph->protocol);
+	if (!prot || !prot->holds_port)
+		return WREN_SHARE_PASS;
+	/* Source and destination ports lead both UDP and TCP headers. */
+	port = skb_header_pointer(skb, iph->ihl * 4 + 2, sizeof(_port),
+				  &_port);
+	if (!port || !prot->holds_port(wn, ntohs(*port)))
+		return WREN_SHARE_PASS;
+	return WREN_SHARE_COPY;
 }
 
 static void wren_ip_unknown_proto(struct wren_net *wn, struct sk_buff *skb)
@@ -163,7 +205,7 @@ void wren_ip_local_deliver(struct sk_buff *skb)
 
 /* ---- loopback: datagrams to our own addresses ------------------------------ */
 
-static void wren_loop_one(struct wren_net *wn, struct wren_iface *ifc,
+static void wren_loop_one(struct wren_net *wn, struct net_device *dev,
 			  struct sk_buff *skb)
 {
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb)) {
@@ -171,7 +213,7 @@ static void wren_loop_one(struct wren_net *wn, struct wren_iface *ifc,
 		return;
 	}
 	skb_orphan(skb);
-	skb->dev = ifc->dev;
+	skb->dev = dev;
 	skb->pkt_type = PACKET_HOST;
 	skb->protocol = htons(ETH_P_IP);
 	skb->ip_summed = CHECKSUM_NONE;
@@ -190,13 +232,13 @@ static void wren_loop_one(struct wren_net *wn, struct wren_iface *ifc,
  * skb->data at the IP header.  A GSO skb (TCP) is cut into segments with
  * their checksums filled in, as a device would, before it loops.
  */
-void wren_loop_xmit(struct wren_net *wn, struct wren_iface *ifc,
+void wren_loop_xmit(struct wren_net *wn, struct net_device *dev,
 		    struct sk_buff *skb)
 {
 	struct sk_buff *segs, *next;
 
 	if (!skb_is_gso(skb)) {
-		wren_loop_one(wn, ifc, skb);
+		wren_loop_one(wn, dev, skb);
 		return;
 	}
 	segs = skb_gso_segment(skb, 0);
@@ -207,7 +249,7 @@ void wren_loop_xmit(struct wren_net *wn, struct wren_iface *ifc,
 	consume_skb(skb);
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
-		wren_loop_one(wn, ifc, skb);
+		wren_loop_one(wn, dev, skb);
 	}
 }
 

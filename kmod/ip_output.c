@@ -42,7 +42,7 @@ static int wren_ip_send(struct wren_net *wn, struct wren_iface *ifc,
 			bool df)
 {
 	if (res->local) {
-		wren_loop_xmit(wn, ifc, skb);
+		wren_loop_xmit(wn, res->dev, skb);
 		return 0;
 	}
 	/* TCP's GSO skbs are cut to the MTU by the device or dev_queue_xmit. */
@@ -63,6 +63,7 @@ int wren_ip_output(struct net *net, struct sk_buff *skb,
 	struct wren_net *wn = wren_net(net);
 	struct wren_route_res res;
 	struct wren_iface *ifc;
+	__be32 saddr;
 	int err;
 
 	WREN_INC(wn, Ip, OutRequests);
@@ -79,8 +80,16 @@ int wren_ip_output(struct net *net, struct sk_buff *skb,
 		wren_drop_out(wn, skb, WREN_DROP_IP_NO_ROUTE);
 		return -ENETUNREACH;
 	}
-	err = wren_ip_push_header(wn, skb, fl, fl->saddr ?: res.saddr,
-				  LL_RESERVED_SPACE(ifc->dev));
+	saddr = fl->saddr ?: res.saddr;
+	/* As Linux's __mkroute_output(): 127/8 never leaves through a NIC. */
+	if (unlikely(ipv4_is_loopback(saddr) && !res.local)) {
+		rcu_read_unlock();
+		WREN_INC(wn, Ip, OutDiscards);
+		wren_drop_out(wn, skb, WREN_DROP_IP_BAD_SRC);
+		return -EINVAL;
+	}
+	err = wren_ip_push_header(wn, skb, fl, saddr,
+				  LL_RESERVED_SPACE(res.dev));
 	if (err) {
 		WREN_INC(wn, Ip, OutDiscards);
 		wren_drop_out(wn, skb, WREN_DROP_NOMEM);

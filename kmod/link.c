@@ -139,6 +139,63 @@ static bool wren_link_wants(const struct sk_buff *skb)
 	return skb->pkt_type != PACKET_MULTICAST;
 }
 
+/* A frame wren took (the rx handler's, or a copy): consumes skb. */
+static void wren_link_take(struct wren_iface *ifc, struct sk_buff *skb)
+{
+	/* Every frame wren takes counts, the ones it then drops too. */
+	WREN_INC(ifc->wn, WrenFrames, InFrames);
+	wren_link_count(ifc, true, skb->len + ETH_HLEN);
+	if (skb->pkt_type == PACKET_OTHERHOST) {
+		wren_drop(ifc->wn, skb, WREN_DROP_ETH_OTHERHOST);
+		return;
+	}
+	if (skb_mac_header_len(skb) < ETH_HLEN) {
+		wren_link_stats_drop(ifc, true);
+		wren_drop(ifc->wn, skb, WREN_DROP_ETH_TRUNCATED);
+		return;
+	}
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (!skb) {
+		WREN_DROP_COUNT(ifc->wn, NOMEM);
+		return;
+	}
+	if (skb_is_gso(skb) && !wren_link_gso_whole(skb))
+		wren_link_rcv_gso(ifc, skb);
+	else
+		wren_link_deliver(ifc, skb);
+}
+
+/*
+ * On a shared device (netns.h): which frames are wren's.  A frame both
+ * stacks see is cloned for wren; when the clone cannot be had, wren
+ * counts the frame as taken and dropped, and Linux still gets it.
+ */
+static rx_handler_result_t wren_link_share(struct wren_iface *ifc,
+					   struct sk_buff *skb)
+{
+	enum wren_share share;
+	struct sk_buff *c;
+
+	if (skb->pkt_type == PACKET_OTHERHOST)
+		return RX_HANDLER_PASS;
+	share = skb->protocol == htons(ETH_P_ARP) ? wren_arp_share(ifc, skb) :
+						     wren_ip_share(ifc, skb);
+	if (share == WREN_SHARE_PASS)
+		return RX_HANDLER_PASS;
+	if (share == WREN_SHARE_TAKE) {
+		wren_link_take(ifc, skb);
+		return RX_HANDLER_CONSUMED;
+	}
+	c = skb_clone(skb, GFP_ATOMIC);
+	if (c) {
+		wren_link_take(ifc, c);
+	} else {
+		WREN_INC(ifc->wn, WrenFrames, InFrames);
+		WREN_DROP_COUNT(ifc->wn, NOMEM);
+	}
+	return RX_HANDLER_PASS;
+}
+
 static rx_handler_result_t wren_link_rx(struct sk_buff **pskb)
 {
 	struct sk_buff *skb = *pskb;
@@ -147,27 +204,9 @@ static rx_handler_result_t wren_link_rx(struct sk_buff **pskb)
 	if (!wren_link_wants(skb) || skb_vlan_tag_present(skb))
 		return RX_HANDLER_PASS;
 	ifc = rcu_dereference(skb->dev->rx_handler_data);
-	/* Every frame wren takes counts, the ones it then drops too. */
-	WREN_INC(ifc->wn, WrenFrames, InFrames);
-	wren_link_count(ifc, true, skb->len + ETH_HLEN);
-	if (skb->pkt_type == PACKET_OTHERHOST) {
-		wren_drop(ifc->wn, skb, WREN_DROP_ETH_OTHERHOST);
-		return RX_HANDLER_CONSUMED;
-	}
-	if (skb_mac_header_len(skb) < ETH_HLEN) {
-		wren_link_stats_drop(ifc, true);
-		wren_drop(ifc->wn, skb, WREN_DROP_ETH_TRUNCATED);
-		return RX_HANDLER_CONSUMED;
-	}
-	skb = skb_share_check(skb, GFP_ATOMIC);
-	if (!skb) {
-		WREN_DROP_COUNT(ifc->wn, NOMEM);
-		return RX_HANDLER_CONSUMED;
-	}
-	if (skb_is_gso(skb) && !wren_link_gso_whole(skb))
-		wren_link_rcv_gso(ifc, skb);
-	else
-		wren_link_deliver(ifc, skb);
+	if (!ifc->exclusive)
+		return wren_link_share(ifc, skb);
+	wren_link_take(ifc, skb);
 	return RX_HANDLER_CONSUMED;
 }
 
@@ -259,7 +298,7 @@ static void wren_iface_free_rcu(struct rcu_head *head)
 }
 
 int wren_link_attach(struct wren_net *wn, struct net_device *dev,
-		     struct netlink_ext_ack *extack)
+		     bool exclusive, struct netlink_ext_ack *extack)
 {
 	struct wren_iface *ifc;
 	int err;
@@ -274,6 +313,7 @@ int wren_link_attach(struct wren_net *wn, struct net_device *dev,
 	ifc = wren_iface_alloc(wn, dev);
 	if (!ifc)
 		return -ENOMEM;
+	ifc->exclusive = exclusive;
 	err = netdev_rx_handler_register(dev, wren_link_rx, ifc);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "device already has a receive handler (bridge, bond, ...)");
@@ -310,12 +350,37 @@ void wren_link_detach(struct wren_iface *ifc)
 
 /* ---- device events ----------------------------------------------------------- */
 
+/*
+ * The namespace's "lo" carries wren's 127.0.0.0/8 (netns.h).  Its
+ * NETDEV_REGISTER comes after wren's pernet init (devices start after
+ * subsystems) or, for namespaces older than the module, in the replay of
+ * register_netdevice_notifier(); its NETDEV_UNREGISTER only when the
+ * namespace goes, or replayed when wren unloads.
+ */
+static void wren_link_loopback_event(struct net_device *dev,
+				     unsigned long event)
+{
+	struct wren_net *wn = wren_net(dev_net(dev));
+
+	if (event == NETDEV_REGISTER) {
+		WRITE_ONCE(wn->loopback.dev, dev);
+	} else if (event == NETDEV_UNREGISTER && wn->loopback.dev == dev) {
+		WRITE_ONCE(wn->loopback.dev, NULL);
+		wren_loop_flush_dev(wn, dev);
+	}
+}
+
 static int wren_link_event(struct notifier_block *nb, unsigned long event,
 			   void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	struct wren_iface *ifc = wren_iface_get(dev);
+	struct wren_iface *ifc;
 
+	if (dev->flags & IFF_LOOPBACK) {
+		wren_link_loopback_event(dev, event);
+		return NOTIFY_DONE;
+	}
+	ifc = wren_iface_get(dev);
 	if (!ifc)
 		return NOTIFY_DONE;
 	switch (event) {

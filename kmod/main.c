@@ -69,6 +69,7 @@ static int __net_init wren_net_init(struct net *net)
 	int i, err;
 
 	wn->net = net;
+	wn->loopback.wn = wn;
 	INIT_LIST_HEAD(&wn->ifaces);
 	atomic_set(&wn->ip_id, get_random_u32());
 	wn->tcp_msl_ms = WREN_TCP_MSL_MS_DEFAULT;

@@ -228,6 +228,7 @@ const char *const wren_drop_name[WREN_DROP_MAX] = {
 	[WREN_DROP_IP_NO_ROUTE] = "IpNoRoute",
 	[WREN_DROP_IP_FRAG_NEEDED] = "IpFragNeeded",
 	[WREN_DROP_IP_LOOP_FULL] = "IpLoopFull",
+	[WREN_DROP_IP_MARTIAN_DST] = "IpMartianDst",
 	[WREN_DROP_FRAG_TOO_BIG] = "FragTooBig",
 	[WREN_DROP_FRAG_ZERO_LEN] = "FragZeroLen",
 	[WREN_DROP_FRAG_BAD_LEN] = "FragBadLen",

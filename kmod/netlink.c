@@ -46,6 +46,7 @@ static const struct nla_policy wren_nl_policy[WREN_A_MAX + 1] = {
 	[WREN_A_SET_TCP_RETRIES2] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&wren_nl_retries2_range),
 	[WREN_A_SET_TCP_MEM_LIMIT] = { .type = NLA_U32 },
+	[WREN_A_SET_ICMP_MSGS_PER_SEC] = { .type = NLA_U32 },
 };
 
 /* ---- finding the device a request names ---------------------------------------- */
@@ -109,12 +110,20 @@ static int wren_nl_link_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct wren_net *wn = wren_net(genl_info_net(info));
 	struct net_device *dev;
+	u32 lflags = 0;
 	int err;
 
+	if (info->attrs[WREN_A_FLAGS])
+		lflags = nla_get_u32(info->attrs[WREN_A_FLAGS]);
+	if (lflags & ~WREN_LINK_F_EXCLUSIVE) {
+		NL_SET_ERR_MSG(info->extack, "unknown link flags for attach");
+		return -EINVAL;
+	}
 	rtnl_lock();
 	dev = wren_nl_dev(info);
 	err = IS_ERR(dev) ? PTR_ERR(dev) :
-	      wren_link_attach(wn, dev, info->extack);
+	      wren_link_attach(wn, dev, lflags & WREN_LINK_F_EXCLUSIVE,
+			       info->extack);
 	rtnl_unlock();
 	return err;
 }
@@ -169,6 +178,8 @@ static int wren_nl_fill_link(struct sk_buff *msg, struct wren_iface *ifc,
 		lflags |= WREN_LINK_F_UP;
 	if (netif_carrier_ok(dev))
 		lflags |= WREN_LINK_F_CARRIER;
+	if (ifc->exclusive)
+		lflags |= WREN_LINK_F_EXCLUSIVE;
 	if (nla_put_u32(msg, WREN_A_IFINDEX, dev->ifindex) ||
 	    nla_put_string(msg, WREN_A_IFNAME, dev->name) ||
 	    nla_put_u32(msg, WREN_A_FLAGS, lflags) ||
@@ -429,6 +440,7 @@ static int wren_nl_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *msl = info->attrs[WREN_A_SET_TCP_MSL_MS];
 	struct nlattr *retries = info->attrs[WREN_A_SET_TCP_RETRIES2];
 	struct nlattr *mem = info->attrs[WREN_A_SET_TCP_MEM_LIMIT];
+	struct nlattr *icmp = info->attrs[WREN_A_SET_ICMP_MSGS_PER_SEC];
 	char name[WREN_CONG_NAME_MAX];
 	int err = 0;
 
@@ -458,6 +470,12 @@ static int wren_nl_set(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (!err && retries)
 		err = wren_tcp_set_retries2(wn, nla_get_u32(retries));
+	if (!err && icmp) {
+		err = wren_icmp_set_rate(wn, nla_get_u32(icmp));
+		if (err)
+			NL_SET_ERR_MSG_ATTR(info->extack, icmp,
+					    "ICMP rate out of range");
+	}
 	if (!err && mem)
 		err = wren_tcp_set_mem_limit(wn, nla_get_u32(mem));
 	rtnl_unlock();
@@ -482,7 +500,9 @@ static int wren_nl_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, WREN_A_SET_TCP_RETRIES2,
 			READ_ONCE(wn->tcp_retries2)) ||
 	    nla_put_u32(msg, WREN_A_SET_TCP_MEM_LIMIT,
-			wren_tcp_mem_limit(wn) / 1024)) {
+			wren_tcp_mem_limit(wn) / 1024) ||
+	    nla_put_u32(msg, WREN_A_SET_ICMP_MSGS_PER_SEC,
+			wren_icmp_rate(wn))) {
 		rtnl_unlock();
 		goto nospace;
 	}

@@ -30,41 +30,6 @@ struct wren_icmp_state;		/* icmp.c */
 #define WREN_TCP_MSL_MS_DEFAULT	30000
 #define WREN_TCP_RETRIES2_DEFAULT	15	/* Linux's tcp_retries2 */
 
-struct wren_net {
-	struct net			*net;
-
-	/*
-	 * Attached interfaces.  Changed only under RTNL (attach, detach,
-	 * NETDEV_UNREGISTER, namespace exit); read under RTNL or RCU.
-	 */
-	struct list_head		ifaces;
-	unsigned int			n_ifaces;
-
-	struct wren_route_table		*routes;
-	struct wren_arp_table		*arp;
-	struct wren_frag_table		*frags;
-	struct wren_icmp_state		*icmp;
-	struct wren_udp_table		*udp;
-	struct wren_ping_table		*ping;
-	struct wren_tcp_table		*tcp;
-
-	struct wren_mib			mib;
-	atomic_t			ip_id;	/* next IP identification */
-	struct proc_dir_entry		*proc_dir;	/* /proc/net/wren */
-
-	/*
-	 * Datagrams sent to one of our own addresses, delivered from a work
-	 * item (ip_input.c).  Bounded; the queue's own lock.
-	 */
-	struct sk_buff_head		loopq;
-	struct work_struct		loop_work;
-
-	/* Settings (WREN_CMD_SET): written under RTNL, read with READ_ONCE. */
-	u32				tcp_msl_ms;
-	u32				tcp_retries2;
-	char				tcp_cong[WREN_CONG_NAME_MAX];
-};
-
 /* One interface address (at most WREN_MAX_ADDRS per interface). */
 struct wren_ifaddr {
 	__be32	addr;
@@ -95,13 +60,71 @@ struct wren_ifaddrs {
 };
 
 struct wren_iface {
-	struct net_device		*dev;	/* reference held while attached */
+	struct net_device		*dev;	/* held while attached; see loopback */
 	netdevice_tracker		dev_tracker;
 	struct wren_net			*wn;
 	struct list_head		node;	/* wn->ifaces, RTNL */
 	struct wren_ifaddrs __rcu	*addrs;
 	struct wren_iface_stats __percpu *stats;
 	struct rcu_head			rcu;
+	bool				exclusive; /* set at attach, fixed */
+};
+
+/*
+ * What the rx handler does with a frame on a shared device (the default
+ * mode; an exclusive one gives wren every ARP and IPv4 frame): leave it
+ * to Linux, take it, or give wren a copy and Linux the frame, as two
+ * hosts on one hub both see a broadcast.
+ */
+enum wren_share {
+	WREN_SHARE_PASS,
+	WREN_SHARE_TAKE,
+	WREN_SHARE_COPY,
+};
+
+struct wren_net {
+	struct net			*net;
+
+	/*
+	 * Attached interfaces.  Changed only under RTNL (attach, detach,
+	 * NETDEV_UNREGISTER, namespace exit); read under RTNL or RCU.
+	 */
+	struct list_head		ifaces;
+	unsigned int			n_ifaces;
+
+	struct wren_route_table		*routes;
+	struct wren_arp_table		*arp;
+	struct wren_frag_table		*frags;
+	struct wren_icmp_state		*icmp;
+	struct wren_udp_table		*udp;
+	struct wren_ping_table		*ping;
+	struct wren_tcp_table		*tcp;
+
+	struct wren_mib			mib;
+	atomic_t			ip_id;	/* next IP identification */
+	struct proc_dir_entry		*proc_dir;	/* /proc/net/wren */
+
+	/*
+	 * Datagrams sent to one of our own addresses, delivered from a work
+	 * item (ip_input.c).  Bounded; the queue's own lock.
+	 */
+	struct sk_buff_head		loopq;
+	struct work_struct		loop_work;
+
+	/*
+	 * 127.0.0.0/8: routes to this pseudo interface, whose dev is the
+	 * namespace's Linux "lo" (set on its NETDEV_REGISTER, cleared on
+	 * NETDEV_UNREGISTER; read with READ_ONCE under RCU).  Only dev and
+	 * wn are set: it has no addresses, no statistics and is never on
+	 * ifaces, and no frame of it ever reaches a device: everything
+	 * routed here goes through loopq.
+	 */
+	struct wren_iface		loopback;
+
+	/* Settings (WREN_CMD_SET): written under RTNL, read with READ_ONCE. */
+	u32				tcp_msl_ms;
+	u32				tcp_retries2;
+	char				tcp_cong[WREN_CONG_NAME_MAX];
 };
 
 /* ---- link.c: the LAN driver boundary ------------------------------------- */
@@ -125,6 +148,14 @@ int wren_link_output(struct wren_iface *ifc, struct sk_buff *skb,
 int wren_arp_output(struct wren_iface *ifc, struct sk_buff *skb,
 		    __be32 nexthop);
 void wren_arp_rcv(struct wren_iface *ifc, struct sk_buff *skb);
+/*
+ * A shared device's ARP frame (skb->data at the ARP header, not changed):
+ * requests for one of ifc's addresses are wren's; replies and gratuitous
+ * announcements are seen by both stacks; other requests are Linux's.
+ * RCU held.
+ */
+enum wren_share wren_arp_share(struct wren_iface *ifc,
+			       const struct sk_buff *skb);
 /* An address was added: announce it (gratuitous ARP). */
 void wren_arp_announce(struct wren_iface *ifc, __be32 addr);
 /* Forget everything learnt on ifc (detach, down). */
@@ -133,6 +164,14 @@ void wren_arp_iface_down(struct wren_iface *ifc);
 /* ---- ip_input.c ---------------------------------------------------------- */
 /* An IPv4 frame for us: skb->data at the IP header.  Consumes skb. */
 void wren_ip_rcv(struct wren_iface *ifc, struct sk_buff *skb);
+/*
+ * A shared device's IPv4 frame (skb->data at the IP header, not changed):
+ * to one of wren's addresses, wren's; a broadcast to a port a wren socket
+ * holds, both stacks'; the rest (and what is too short to tell) Linux's,
+ * which validates it as it would without wren.  RCU held.
+ */
+enum wren_share wren_ip_share(struct wren_iface *ifc,
+			      const struct sk_buff *skb);
 /*
  * Deliver a complete (reassembled or unfragmented) datagram to its
  * transport: skb->data at the IP header.  Used by ip_input.c and

@@ -46,7 +46,6 @@ static void wren_ping_unhash(struct sock *sk)
 
 static int wren_ping_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 {
-	DECLARE_SOCKADDR(struct sockaddr_wren *, sa, msg->msg_name);
 	struct wren_sock *ws = wren_sk(sk);
 	struct net *net = sock_net(sk);
 	struct icmphdr user, *icmph;
@@ -63,12 +62,17 @@ static int wren_ping_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	if (msg->msg_flags & MSG_OOB)
 		return -EOPNOTSUPP;
 
-	if (sa) {
-		if (msg->msg_namelen < sizeof(*sa))
-			return -EINVAL;
-		if (sa->swren_family != AF_WREN)
+	if (msg->msg_name) {
+		struct wren_uaddr ua;
+
+		err = wren_addr_from_user(sk, msg->msg_name, msg->msg_namelen,
+					  WREN_ADDR_SEND, &ua);
+		if (err)
+			return err;
+		/* Linux's ping_v4_sendmsg() takes its own family only. */
+		if (ua.family == AF_UNSPEC)
 			return -EAFNOSUPPORT;
-		daddr = sa->swren_addr;
+		daddr = ua.addr;
 	} else {
 		if (READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
 			return -EDESTADDRREQ;

@@ -72,6 +72,10 @@ struct wren_iface *wren_local_lookup_rcu(struct wren_net *wn, __be32 addr,
 	struct wren_route_table *t = wn->routes;
 	struct wren_local *l;
 
+	/* The whole of 127.0.0.0/8 is ours, as Linux's "local" route on lo. */
+	if (unlikely(ipv4_is_loopback(addr)))
+		return kind == WREN_LOCAL_ADDR && READ_ONCE(wn->loopback.dev) ?
+		       &wn->loopback : NULL;
 	hlist_for_each_entry_rcu(l, &t->local[wren_local_hash(t, addr)], node)
 		if (l->addr == addr && l->kind == kind)
 			return l->ifc;
@@ -126,14 +130,23 @@ static struct wren_rt *wren_rt_find_rcu(struct wren_route_table *t,
 	return NULL;
 }
 
+/*
+ * ifc->dev is read once: for wn->loopback it can become NULL while its
+ * namespace goes away (netns.h).
+ */
 static void wren_res_fill(struct wren_route_res *res, struct wren_iface *ifc,
 			  __be32 saddr, __be32 nexthop)
 {
+	struct net_device *dev = READ_ONCE(ifc->dev);
+
 	memset(res, 0, sizeof(*res));
 	res->saddr = saddr;
 	res->nexthop = nexthop;
-	res->ifindex = ifc->dev->ifindex;
-	res->mtu = READ_ONCE(ifc->dev->mtu);
+	res->dev = dev;
+	if (dev) {
+		res->ifindex = dev->ifindex;
+		res->mtu = READ_ONCE(dev->mtu);
+	}
 }
 
 static struct wren_iface *wren_first_running(struct wren_net *wn)
@@ -171,11 +184,18 @@ static struct wren_iface *wren_route_special(struct wren_net *wn,
 	return ifc;
 }
 
+/*
+ * One of our addresses: the datagram loops (ip_input.c) from that address
+ * itself, or, for 127.0.0.0/8, from 127.0.0.1 as Linux's lo route says.
+ */
 static struct wren_iface *wren_route_local(struct wren_iface *ifc,
 					   __be32 daddr,
 					   struct wren_route_res *res)
 {
-	wren_res_fill(res, ifc, daddr, daddr);
+	wren_res_fill(res, ifc, ipv4_is_loopback(daddr) ?
+		      htonl(INADDR_LOOPBACK) : daddr, daddr);
+	if (!res->dev)
+		return NULL;
 	res->mtu = IP_MAX_MTU;
 	res->local = true;
 	return ifc;

@@ -50,6 +50,8 @@ struct wren_sock {
 	u8			ttl;		/* IP_TTL, 0: IP's default */
 	u8			tos;		/* IP_TOS */
 	u8			cmsg_flags;	/* WREN_CMSG_* */
+	u8			addr_form;	/* AF_WREN, AF_INET, AF_INET6 */
+	u8			v6only;		/* IPV6_V6ONLY (AF_INET6 form) */
 };
 
 /* Ancillary data a datagram socket asked for (IP_RECVTTL, IP_RECVTOS). */
@@ -220,6 +222,49 @@ int wren_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		       unsigned int optlen);
 int wren_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
 		       int __user *optlen);
+
+/* ---- sockaddr.c: the socket address forms -------------------------------- */
+enum wren_addr_use { WREN_ADDR_BIND, WREN_ADDR_CONNECT, WREN_ADDR_SEND };
+
+/* A user's socket address, parsed. */
+struct wren_uaddr {
+	__be32	addr;
+	__be16	port;
+	u16	family;		/* as given: AF_UNSPEC is left to the caller */
+	bool	v6only_any;	/* "::" on a V6ONLY socket: no IPv4 at all */
+	/* sendto(AF_UNSPEC) in the AF_INET6 form: no address (udpv6_sendmsg) */
+	bool	none;
+};
+
+/*
+ * Parse what a program gave bind (@use WREN_ADDR_BIND), connect or
+ * sendto, in the socket's form (addr_form).  0 or Linux's errno for that
+ * family and call: -EINVAL (short), -EAFNOSUPPORT (another family),
+ * -EADDRNOTAVAIL or -ENETUNREACH (an IPv6 address wren cannot have or
+ * reach).  Reads the socket's form without its lock.
+ */
+int wren_addr_from_user(const struct sock *sk, const struct sockaddr *ua,
+			int len, enum wren_addr_use use, struct wren_uaddr *out);
+/*
+ * Write addr:port in the socket's form at @ua (room for a struct
+ * sockaddr_in6: the core's buffers are sockaddr_storage); its length.
+ */
+int wren_addr_to_user(const struct sock *sk, __be32 addr, __be16 port,
+		      struct sockaddr *ua);
+/*
+ * SOL_WREN/WREN_SO_FAMILY, and SOL_IPV6/IPV6_V6ONLY on AF_INET6-form
+ * sockets; -ENOPROTOOPT for anything else at those levels.  The caller
+ * checked level is one of the two.  Takes the socket lock itself.
+ */
+int wren_addr_setsockopt(struct sock *sk, int level, int optname,
+			 sockptr_t optval, unsigned int optlen);
+int wren_addr_getsockopt(struct sock *sk, int level, int optname,
+			 char __user *optval, int __user *optlen);
+
+static inline bool wren_addr_level(int level)
+{
+	return level == SOL_WREN || level == SOL_IPV6;
+}
 
 /* ---- udp.c: the UDP struct proto ----------------------------------------- */
 extern struct proto wren_udp_prot;

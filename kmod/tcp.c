@@ -242,23 +242,24 @@ void wren_tcp_init_child(struct sock *child, struct sock *parent)
 static int wren_tcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 			       int len)
 {
-	struct sockaddr_wren *sa = (struct sockaddr_wren *)uaddr;
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	struct wren_tcp_tw_seed seed;
+	struct wren_uaddr ua;
 	__be32 daddr;
 	int err;
 
-	if (len < (int)sizeof(*sa))
-		return -EINVAL;
-	if (sa->swren_family != AF_WREN)
+	err = wren_addr_from_user(sk, uaddr, len, WREN_ADDR_CONNECT, &ua);
+	if (err)
+		return err;
+	if (ua.family == AF_UNSPEC)
 		return -EAFNOSUPPORT;
-	daddr = sa->swren_addr;
+	daddr = ua.addr;
 	if (!daddr || ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) ||
-	    !sa->swren_port)
+	    !ua.port)
 		return daddr ? -ENETUNREACH : -ECONNREFUSED;
 
 	WRITE_ONCE(tp->ws.daddr, daddr);
-	WRITE_ONCE(tp->ws.dport, sa->swren_port);
+	WRITE_ONCE(tp->ws.dport, ua.port);
 	tp->pmtu = 0;
 	tp->advmss = 0;
 	err = wren_tcp_route(sk);
@@ -285,7 +286,7 @@ static int wren_tcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 		tp->ts_recent_stamp = seed.ts_recent_stamp;
 	} else {
 		tp->iss = wren_tcp_isn(tp->ws.saddr, daddr, tp->ws.sport,
-				       sa->swren_port);
+				       ua.port);
 		tp->ts_recent = 0;
 		tp->ts_recent_stamp = 0;
 	}
@@ -1109,13 +1110,11 @@ int wren_tcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 
 int wren_tcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
-	DECLARE_SOCKADDR(struct sockaddr_wren *, sa, uaddr);
 	struct sock *sk = sock->sk;
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	int len;
 
 	lock_sock(sk);
-	memset(sa, 0, sizeof(*sa));
-	sa->swren_family = AF_WREN;
 	if (peer) {
 		if (!tp->ws.dport ||
 		    ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_SYN_SENT) &&
@@ -1123,15 +1122,13 @@ int wren_tcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 			release_sock(sk);
 			return -ENOTCONN;
 		}
-		sa->swren_port = tp->ws.dport;
-		sa->swren_addr = tp->ws.daddr;
+		len = wren_addr_to_user(sk, tp->ws.daddr, tp->ws.dport, uaddr);
 	} else {
-		sa->swren_port = tp->ws.sport ? tp->ws.sport : tp->ent.lport;
-		sa->swren_addr = tp->ws.rcv_saddr ? tp->ws.rcv_saddr :
-						     tp->ws.saddr;
+		len = wren_addr_to_user(sk, tp->ws.rcv_saddr ?: tp->ws.saddr,
+					tp->ws.sport ?: tp->ent.lport, uaddr);
 	}
 	release_sock(sk);
-	return sizeof(*sa);
+	return len;
 }
 
 /* ---- options --------------------------------------------------------------------------- */
@@ -1233,6 +1230,8 @@ int wren_tcp_setsockopt(struct socket *sock, int level, int optname,
 	char name[WREN_CONG_NAME_MAX];
 	int val, err = 0;
 
+	if (wren_addr_level(level))
+		return wren_addr_setsockopt(sk, level, optname, optval, optlen);
 	if (level == SOL_IP)
 		return wren_ip_setsockopt(sk, optname, optval, optlen);
 	if (level != SOL_TCP)
@@ -1329,6 +1328,8 @@ int wren_tcp_getsockopt(struct socket *sock, int level, int optname,
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	int val, len;
 
+	if (wren_addr_level(level))
+		return wren_addr_getsockopt(sk, level, optname, optval, optlen);
 	if (level == SOL_IP)
 		return wren_ip_getsockopt(sk, optname, optval, optlen);
 	if (level != SOL_TCP)

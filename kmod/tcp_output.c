@@ -67,6 +67,9 @@ int wren_tcp_route(struct sock *sk)
 	}
 	if (res.broadcast || ipv4_is_multicast(tp->ws.daddr))
 		return -ENETUNREACH;
+	/* Bound to 127/8, for a peer off this host: Linux says EINVAL. */
+	if (ipv4_is_loopback(tp->ws.saddr) && !res.local)
+		return -EINVAL;
 
 	tp->fl.saddr = tp->ws.saddr ? tp->ws.saddr : res.saddr;
 	tp->fl.daddr = tp->ws.daddr;

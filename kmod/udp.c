@@ -58,10 +58,10 @@ static void wren_udp_unhash(struct sock *sk)
 
 static int wren_udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 {
-	DECLARE_SOCKADDR(struct sockaddr_wren *, sa, msg->msg_name);
 	struct wren_sock *ws = wren_sk(sk);
 	struct net *net = sock_net(sk);
 	struct wren_net *wn = wren_net(net);
+	struct wren_uaddr ua;
 	struct wren_flow fl;
 	struct sk_buff *skb;
 	struct udphdr *uh;
@@ -76,15 +76,15 @@ static int wren_udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	if (msg->msg_flags & MSG_OOB)
 		return -EOPNOTSUPP;
 
-	if (sa) {
-		if (msg->msg_namelen < sizeof(*sa))
-			return -EINVAL;
-		if (sa->swren_family != AF_WREN) {
-			if (sa->swren_family != AF_UNSPEC)
-				return -EAFNOSUPPORT;
-		}
-		daddr = sa->swren_addr;
-		dport = sa->swren_port;
+	if (msg->msg_name) {
+		err = wren_addr_from_user(sk, msg->msg_name, msg->msg_namelen,
+					  WREN_ADDR_SEND, &ua);
+		if (err)
+			return err;
+	}
+	if (msg->msg_name && !ua.none) {
+		daddr = ua.addr;
+		dport = ua.port;
 		if (!dport)
 			return -EINVAL;
 	} else {
@@ -332,9 +332,25 @@ static void wren_udp_err(struct net *net, struct sk_buff *skb, u8 type,
 	rcu_read_unlock();
 }
 
+/* A device shared with Linux: is a broadcast to port ours too?  RCU. */
+static bool wren_udp_holds_port(struct wren_net *wn, u16 port)
+{
+	struct wren_udp_table *ut = READ_ONCE(wn->udp);
+	struct wren_sock *ws;
+
+	if (!ut)
+		return false;
+	hlist_for_each_entry_rcu(ws, wren_port_bucket(&ut->ports, port),
+				 port_node)
+		if (READ_ONCE(ws->num) == port)
+			return true;
+	return false;
+}
+
 const struct wren_protocol wren_udp_protocol = {
 	.handler	= wren_udp_rcv,
 	.err_handler	= wren_udp_err,
+	.holds_port	= wren_udp_holds_port,
 };
 
 /* ---- per namespace ------------------------------------------------------------ */

@@ -59,6 +59,7 @@ struct wren_route_res {
 	__be32	saddr;		/* preferred source address on that interface */
 	__be32	nexthop;	/* gateway, or daddr itself when on link */
 	int	ifindex;
+	struct net_device *dev;	/* the device; valid while the caller's RCU is */
 	u32	mtu;		/* the device's MTU */
 	bool	broadcast;	/* daddr is a (limited or directed) broadcast */
 	bool	local;		/* daddr is ours: delivered without a device */
@@ -77,11 +78,15 @@ struct wren_route_res {
  *              IP header plus 8 bytes of transport header present and
  *              pulled.  RCU held.  Does not consume skb.  info is the ICMP
  *              "info" (next-hop MTU for frag-needed).  May be NULL.
+ * holds_port:  does a socket of net hold local port (host order)?  For a
+ *              device shared with Linux: a broadcast goes to wren too only
+ *              if one does.  RCU held.  May be NULL (never).
  */
 struct wren_protocol {
 	void	(*handler)(struct sk_buff *skb);
 	void	(*err_handler)(struct net *net, struct sk_buff *skb, u8 type,
 			       u8 code, u32 info);
+	bool	(*holds_port)(struct wren_net *wn, u16 port);
 };
 
 /* ---- main.c: per-namespace state ----------------------------------------- */

@@ -8,6 +8,7 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio xz-utils zstd
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	iproute2 iputils-ping ethtool iperf3 tcpdump socat sparse python3
+	libseccomp-dev
 )
 
 missing=()

@@ -7,6 +7,7 @@
  * reported with the kernel's extack message when it gave one (exit 1).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,7 +26,8 @@ static struct wren_nl nl = { .fd = -1 };
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: wrenctl link attach|detach DEV\n"
+"Usage: wrenctl link attach DEV [exclusive]\n"
+"       wrenctl link detach DEV\n"
 "       wrenctl link show [DEV]\n"
 "       wrenctl addr add|del A.B.C.D/N dev DEV\n"
 "       wrenctl addr show [DEV]\n"
@@ -36,11 +38,15 @@ static void usage(FILE *f)
 "       wrenctl arp del A.B.C.D [dev DEV]\n"
 "       wrenctl arp flush [dev DEV]\n"
 "       wrenctl set tcp_msl_ms N | tcp_cong NAME | tcp_retries2 N |\n"
-"                   tcp_mem_limit KIB ...\n"
+"                   tcp_mem_limit KIB | icmp_msgs_per_sec N ...\n"
 "       wrenctl get\n"
 "       wrenctl -h\n"
 "\n"
 "Configures the wren TCP/IPv4 stack (generic netlink family \"wren\").\n"
+"An attached device is shared with Linux: wren takes IPv4 to its own\n"
+"addresses and ARP requests for them, both stacks see ARP replies and\n"
+"broadcasts, Linux keeps the rest.  \"exclusive\" gives wren every ARP and\n"
+"IPv4 frame of the device instead.\n"
 "A route needs a gateway (via), a device (dev, for an on-link route), or\n"
 "both.  Changing anything needs CAP_NET_ADMIN.\n"
 "Exit status: 0 success, 1 the kernel refused or failed, 2 usage error.\n");
@@ -188,6 +194,8 @@ static int link_cb(const struct nlattr *attrs, int len, void *arg)
 			printf(" <UP,CARRIER>");
 		else
 			printf(" <UP,NO-CARRIER>");
+		printf(" %s", flags & WREN_LINK_F_EXCLUSIVE ? "exclusive" :
+							     "shared");
 	}
 	if (tb[WREN_A_MTU])
 		printf(" mtu %u", wren_attr_u32(tb[WREN_A_MTU], 0));
@@ -235,6 +243,7 @@ static int link_show(int argc, char **argv)
 static int do_link(int argc, char **argv)
 {
 	struct wren_req req;
+	bool exclusive;
 	char buf[256];
 	__u32 idx = 0;
 	__u8 cmd;
@@ -247,12 +256,18 @@ static int do_link(int argc, char **argv)
 		cmd = WREN_CMD_LINK_DETACH;
 	else
 		return bad("link: unknown command '%s'", argv[0]);
-	if (argc != 2)
-		return bad("usage: wrenctl link %s DEV", argv[0]);
+	exclusive = cmd == WREN_CMD_LINK_ATTACH && argc == 3 &&
+		    is_kw(argv[2], "exclusive");
+	if (cmd == WREN_CMD_LINK_ATTACH && argc != 2 && !exclusive)
+		return bad("usage: wrenctl link attach DEV [exclusive]");
+	if (cmd == WREN_CMD_LINK_DETACH && argc != 2)
+		return bad("usage: wrenctl link detach DEV");
 	if (dev_index(argv[1], &idx))
 		return EXIT_FAILURE;
 	wren_req_init(&req, buf, sizeof(buf), 0, cmd, 0);
 	wren_req_put_u32(&req, WREN_A_IFINDEX, idx);
+	if (exclusive)
+		wren_req_put_u32(&req, WREN_A_FLAGS, WREN_LINK_F_EXCLUSIVE);
 	return run(&req, NULL, NULL);
 }
 
@@ -518,6 +533,9 @@ static int get_cb(const struct nlattr *attrs, int len, void *arg)
 	if (tb[WREN_A_SET_TCP_MEM_LIMIT])
 		printf("tcp_mem_limit %u\n",
 		       wren_attr_u32(tb[WREN_A_SET_TCP_MEM_LIMIT], 0));
+	if (tb[WREN_A_SET_ICMP_MSGS_PER_SEC])
+		printf("icmp_msgs_per_sec %u\n",
+		       wren_attr_u32(tb[WREN_A_SET_ICMP_MSGS_PER_SEC], 0));
 	return 0;
 }
 
@@ -530,7 +548,8 @@ static int do_set(int argc, char **argv)
 
 	if (argc < 2 || argc % 2)
 		return bad("usage: wrenctl set tcp_msl_ms N | tcp_cong NAME | "
-			   "tcp_retries2 N | tcp_mem_limit KIB ...");
+			   "tcp_retries2 N | tcp_mem_limit KIB | "
+			   "icmp_msgs_per_sec N ...");
 	wren_req_init(&req, buf, sizeof(buf), 0, WREN_CMD_SET, 0);
 	for (i = 0; i < argc; i += 2) {
 		if (is_kw(argv[i], "tcp_msl_ms")) {
@@ -549,6 +568,12 @@ static int do_set(int argc, char **argv)
 			if (wren_parse_uint(argv[i + 1], 0xffffffffUL, &v))
 				return bad("bad tcp_mem_limit '%s'", argv[i + 1]);
 			wren_req_put_u32(&req, WREN_A_SET_TCP_MEM_LIMIT,
+					 (__u32)v);
+		} else if (is_kw(argv[i], "icmp_msgs_per_sec")) {
+			if (wren_parse_uint(argv[i + 1], 0xffffffffUL, &v))
+				return bad("bad icmp_msgs_per_sec '%s'",
+					   argv[i + 1]);
+			wren_req_put_u32(&req, WREN_A_SET_ICMP_MSGS_PER_SEC,
 					 (__u32)v);
 		} else {
 			return bad("set: unknown setting '%s'", argv[i]);

@@ -394,7 +394,8 @@ TEST_F_TIMEOUT(faults, reload_under_failures, 600)
 	 * text is not known before it loads, so its init cannot be aimed at.
 	 */
 	ASSERT_EQ(0, fi_arm("wren", 5));
-	for (i = 0; i < 100 && rc; i++) {
+	/* The sockets of the tests before may still be going (RCU, timers). */
+	for (i = 0; i < 100 * wt_scale() && rc; i++) {
 		rc = syscall(SYS_delete_module, "wren", O_NONBLOCK) ? errno : 0;
 		if (rc)
 			wt_msleep(100);

@@ -993,7 +993,8 @@ TEST_F_TIMEOUT(peer, fuzz_frames, 1800)
 			    FZ_L " netns " WT_PEER_NS));
 	ASSERT_EQ(0, nt_run(WT_PEER_NS, "sysctl -qw net.ipv6.conf." FZ_L
 			    ".disable_ipv6=1 && ip link set " FZ_L " up"));
-	ASSERT_EQ(0, nt_wren_attach(NULL, FZ_W, FZ_WREN "/24"));
+	/* Exclusive: every frame sent must reach wren, to be accounted. */
+	ASSERT_EQ(0, nt_wren_attach_mode(NULL, FZ_W, FZ_WREN "/24", true));
 	ASSERT_EQ(0, nt_ifmac(NULL, FZ_W, fz.wmac));
 	ASSERT_EQ(0, nt_raw_open(&fz.tx, WT_PEER_NS, FZ_L, 0));
 	ASSERT_EQ(0, wt_sh("wrenctl arp add " FZ_PEER " lladdr "

@@ -225,13 +225,18 @@ TEST_F(basic, deleted_address_not_answered)
 	EXPECT_EQ(0, peer_ping(wt_ip(0, WT_GUEST), 1));
 }
 
-/* An echo request to the broadcast address is not answered (and counted). */
+/*
+ * An echo request to the broadcast address is not answered (and counted).
+ * On a shared device it is not even wren's (no socket of wren holds an
+ * ICMP "port"): Linux has it; so this is the exclusive attachment.
+ */
 TEST_F(basic, broadcast_echo_ignored)
 {
 	long long bc0 = nt_drop(NULL, "IcmpBcastEcho");
 	long long rep0 = nt_mib(NULL, "Icmp", "OutEchoReps");
 
 	ASSERT_LE(0, bc0);
+	ASSERT_EQ(0, nt_pair_up_mode(0, true));
 	nt_runq(WT_PEER_NS, "ping -b -c 1 -W 1 192.0.2.15");
 	EXPECT_EQ(bc0 + 1, NT_WAIT_ABOVE(2000, bc0,
 					 nt_drop(NULL, "IcmpBcastEcho")));

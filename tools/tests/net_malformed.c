@@ -8,7 +8,10 @@
  * Most frames go from peer0 (netns "peer") over the e1000 link to wren on
  * eth0 (192.0.2.1).  The e1000 pads every frame to 60 bytes, so headers
  * shorter than that are sent over a veth pair instead: wtm1 (in "peer") to
- * wtm0, which wren is attached to as well (192.0.2.33).
+ * wtm0, which wren is attached to as well (192.0.2.33).  Both devices
+ * are attached exclusive: what is checked is wren's own validation of
+ * every frame, which a shared device would leave to Linux when it cannot
+ * tell the frame is wren's.
  */
 #include "kselftest_harness.h"
 #include "net.h"
@@ -76,11 +79,11 @@ FIXTURE_SETUP(bad)
 	nt_runq(NULL, "modprobe veth");
 	nt_runq(WT_PEER_NS, "ip link del " VETH_L);
 	nt_runq(NULL, "ip link del " VETH_W);
-	ASSERT_EQ(0, nt_pair_up(0));
+	ASSERT_EQ(0, nt_pair_up_mode(0, true));
 	ASSERT_EQ(0, nt_run(NULL, "ip link add " VETH_W " type veth peer name "
 			    VETH_L " netns " WT_PEER_NS));
 	ASSERT_EQ(0, nt_run(WT_PEER_NS, "ip link set " VETH_L " up"));
-	ASSERT_EQ(0, nt_wren_attach(NULL, VETH_W, VETH_ADDR "/28"));
+	ASSERT_EQ(0, nt_wren_attach_mode(NULL, VETH_W, VETH_ADDR "/28", true));
 	ASSERT_EQ(0, nt_ifmac(NULL, wt_ifname(0, WT_GUEST), self->wmac));
 	ASSERT_EQ(0, nt_ifmac(NULL, VETH_W, self->vmac));
 	ASSERT_EQ(0, nt_raw_open(&self->raw, WT_PEER_NS, wt_ifname(0, WT_PEER),

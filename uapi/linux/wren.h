@@ -39,6 +39,23 @@ struct sockaddr_wren {
  * IPPROTO_TCP options of <netinet/tcp.h> plus the ones below.
  */
 
+/* ---- The socket address a socket speaks ----------------------------------- */
+/*
+ * setsockopt(fd, SOL_WREN, WREN_SO_FAMILY, &family, sizeof(int)) chooses
+ * the form of the socket addresses bind, connect, sendto/sendmsg take and
+ * getsockname, getpeername, accept, recvfrom/recvmsg give back:
+ *   AF_WREN   struct sockaddr_wren (the default);
+ *   AF_INET   struct sockaddr_in, sin_family AF_INET;
+ *   AF_INET6  struct sockaddr_in6 with IPv4-mapped addresses (::ffff:a.b.c.d;
+ *             "::" is the wildcard, any other IPv6 address unreachable), and
+ *             IPPROTO_IPV6/IPV6_V6ONLY, default 0, as Linux keeps it.
+ * Set it before bind or connect (EINVAL after); accepted connections take
+ * their listener's.  wren-run sets it on the sockets it makes for
+ * socket(AF_INET) and socket(AF_INET6) calls.  getsockopt reads it back.
+ */
+#define SOL_WREN		0x77726e	/* "wrn" */
+#define WREN_SO_FAMILY		1
+
 /* ---- TCP ------------------------------------------------------------------ */
 /*
  * getsockopt(fd, IPPROTO_TCP, WREN_TCP_INFO, &info, &len) fills
@@ -143,14 +160,26 @@ enum wren_attr {
 					 * 3/4 of it.  0 restores the default
 					 * (RAM / 8, at most 1 GiB).
 					 */
+	WREN_A_SET_ICMP_MSGS_PER_SEC,	/* u32 1..1000000: ICMP errors a
+					 * second, sustained (burst 50), as
+					 * Linux's net.ipv4.icmp_msgs_per_sec
+					 * (1000)
+					 */
 	__WREN_A_MAX,
 };
 
 #define WREN_A_MAX (__WREN_A_MAX - 1)
 
-/* WREN_A_FLAGS of a link */
+/*
+ * WREN_A_FLAGS of a link.  LINK_ATTACH takes WREN_LINK_F_EXCLUSIVE: wren
+ * gets every ARP and IPv4 frame of the device.  Without it the device is
+ * shared with Linux's stack: wren takes IPv4 to its addresses and ARP
+ * requests for them, sees ARP replies, announcements and the broadcasts
+ * to ports its sockets hold as Linux does, and leaves Linux the rest.
+ */
 #define WREN_LINK_F_UP		0x1	/* IFF_UP */
 #define WREN_LINK_F_CARRIER	0x2	/* netif_carrier_ok() */
+#define WREN_LINK_F_EXCLUSIVE	0x4	/* attached exclusive, not shared */
 
 /* WREN_A_STATE of an ARP entry (also the words in /proc/net/wren/arp) */
 enum wren_arp_state {

@@ -142,19 +142,27 @@ nt_runq(const char *ns, const char *fmt, ...)
 /* ---- wren configuration and counters ------------------------------------- */
 
 /*
- * Bring @dev in @ns up, attach wren to it and give it @cidr ("A.B.C.D/N",
- * or NULL for none).  Any earlier attachment is dropped first, so a test
- * that died before its teardown leaves nothing behind for the next.
+ * Bring @dev in @ns up, attach wren to it (shared with Linux, or
+ * @exclusive: every ARP and IPv4 frame wren's) and give it @cidr
+ * ("A.B.C.D/N", or NULL for none).  Any earlier attachment is dropped
+ * first, so a test that died before its teardown leaves nothing behind.
  */
-static inline int nt_wren_attach(const char *ns, const char *dev,
-				 const char *cidr)
+static inline int nt_wren_attach_mode(const char *ns, const char *dev,
+				      const char *cidr, bool exclusive)
 {
 	nt_runq(ns, "wrenctl link detach %s", dev);
-	if (nt_run(ns, "ip link set %s up && wrenctl link attach %s", dev, dev))
+	if (nt_run(ns, "ip link set %s up && wrenctl link attach %s%s", dev,
+		   dev, exclusive ? " exclusive" : ""))
 		return -1;
 	if (cidr && nt_run(ns, "wrenctl addr add %s dev %s", cidr, dev))
 		return -1;
 	return 0;
+}
+
+static inline int nt_wren_attach(const char *ns, const char *dev,
+				 const char *cidr)
+{
+	return nt_wren_attach_mode(ns, dev, cidr, false);
 }
 
 static inline void nt_wren_detach(const char *ns, const char *dev)
@@ -577,9 +585,10 @@ static inline ssize_t nt_raw_recv(struct nt_raw *r, void *buf, size_t len,
 /*
  * wren on eth<nic> with wt_ip(nic, WT_GUEST)/28, Linux on peer<nic> (netns
  * "peer") with wt_ip(nic, WT_PEER)/28, carrier up.  Clears what an earlier
- * test may have left (addresses, neighbours, an attachment).
+ * test may have left (addresses, neighbours, an attachment).  wren shares
+ * eth<nic> with Linux unless @exclusive.
  */
-static inline int nt_pair_up(int nic)
+static inline int nt_pair_up_mode(int nic, bool exclusive)
 {
 	const char *g = wt_ifname(nic, WT_GUEST), *p = wt_ifname(nic, WT_PEER);
 	char cidr[32];
@@ -587,7 +596,7 @@ static inline int nt_pair_up(int nic)
 	snprintf(cidr, sizeof(cidr), "%s/%d", wt_ip(nic, WT_GUEST),
 		 WT_PREFIXLEN);
 	nt_runq(NULL, "ip addr flush dev %s", g);
-	if (nt_wren_attach(NULL, g, cidr))
+	if (nt_wren_attach_mode(NULL, g, cidr, exclusive))
 		return -1;
 	if (nt_run(WT_PEER_NS, "ip addr flush dev %s; ip neigh flush dev %s; "
 		   "ip addr add %s/%d brd + dev %s && ip link set %s up", p, p,
@@ -598,6 +607,11 @@ static inline int nt_pair_up(int nic)
 		return -1;
 	}
 	return 0;
+}
+
+static inline int nt_pair_up(int nic)
+{
+	return nt_pair_up_mode(nic, false);
 }
 
 static inline void nt_pair_down(int nic)
