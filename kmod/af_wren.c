@@ -14,12 +14,41 @@
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/in.h>
+#include <linux/random.h>
 #include <net/sock.h>
 #include "compat.h"
 #include "netns.h"
 #include "tcp.h"
 
 /* ---- the family's own calls ---------------------------------------------- */
+
+/*
+ * bind("::") on a V6ONLY socket (struct wren_sock's ghost): a port number
+ * and nothing else.  Port 0 gets a number from Linux's default ephemeral
+ * range, as an IPv6 port of its own would be.
+ */
+static int wren_bind_ghost(struct sock *sk, unsigned short snum)
+{
+	struct wren_sock *ws = wren_sk(sk);
+	struct net *net = sock_net(sk);
+	int err = -EINVAL;
+
+	if (snum && snum < PROT_SOCK &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
+	if (!snum)
+		snum = 32768 + get_random_u32() % (60999 - 32768 + 1);
+	lock_sock(sk);
+	if (sk->sk_state == TCP_CLOSE && !ws->num) {
+		WRITE_ONCE(ws->ghost, 1);
+		WRITE_ONCE(ws->num, snum);
+		WRITE_ONCE(ws->sport, htons(snum));
+		sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
+		err = 0;
+	}
+	release_sock(sk);
+	return err;
+}
 
 static int wren_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 {
@@ -38,9 +67,8 @@ static int wren_bind(struct socket *sock, struct sockaddr *uaddr, int len)
 	/* Linux's compatibility case: AF_UNSPEC with INADDR_ANY. */
 	if (ua.family == AF_UNSPEC && ua.addr != htonl(INADDR_ANY))
 		return -EAFNOSUPPORT;
-	/* A V6ONLY socket on "::" would take no IPv4 port: not yet. */
 	if (ua.v6only_any)
-		return -EADDRNOTAVAIL;
+		return wren_bind_ghost(sk, ntohs(ua.port));
 
 	addr = ua.addr;
 	nonuni = ipv4_is_multicast(addr) || wren_addr_is_broadcast(net, addr);
@@ -258,6 +286,7 @@ static int wren_create(struct net *net, struct socket *sock, int protocol,
 	ws->tos = 0;
 	ws->addr_form = AF_WREN;
 	ws->v6only = 0;
+	ws->ghost = 0;
 	ws->cmsg_flags = 0;
 
 	if (sk->sk_prot->init) {

@@ -5,7 +5,9 @@
  * Every wren socket type starts with a struct wren_sock, so one set of IP
  * options serves them all: the datagram socket calls (datagram.c) and TCP's
  * (tcp.c) pass level SOL_IP here.  Kept: IP_TTL, IP_TOS, IP_RECVTTL and
- * IP_RECVTOS; any other option is -ENOPROTOOPT.  The values are read
+ * IP_RECVTOS; IP_OPTIONS reads back empty (wren sends no IP options; sshd
+ * reads it to refuse source-routed connections) and may be set empty;
+ * any other option is -ENOPROTOOPT.  The values are read
  * without the socket lock on the send path (READ_ONCE), see sock.h.
  */
 #include <linux/in.h>
@@ -33,6 +35,9 @@ int wren_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case IP_RECVTTL:
 	case IP_RECVTOS:
 		break;
+	case IP_OPTIONS:
+		/* Clearing them is all there is to do. */
+		return optlen ? -ENOPROTOOPT : 0;
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -84,6 +89,8 @@ int wren_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
 	if (len < 0)
 		return -EINVAL;
 	switch (optname) {
+	case IP_OPTIONS:
+		return put_user(0, optlen);
 	case IP_TTL:
 		val = READ_ONCE(ws->ttl);
 		if (!val)

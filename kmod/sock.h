@@ -52,6 +52,14 @@ struct wren_sock {
 	u8			cmsg_flags;	/* WREN_CMSG_* */
 	u8			addr_form;	/* AF_WREN, AF_INET, AF_INET6 */
 	u8			v6only;		/* IPV6_V6ONLY (AF_INET6 form) */
+	/*
+	 * A V6ONLY socket bound to "::": it has its port number (num,
+	 * sport) but is in no port table or listener hash, since wren has
+	 * no IPv6 to receive on.  It binds and listens and never receives,
+	 * as on a host without an IPv6 route, and leaves the IPv4 port to
+	 * whoever binds it (nginx's "listen 80" beside "listen [::]:80").
+	 */
+	u8			ghost;
 };
 
 /* Ancillary data a datagram socket asked for (IP_RECVTTL, IP_RECVTOS). */
@@ -215,7 +223,8 @@ void wren_dgram_report_err(struct sock *sk, int err);
 
 /* ---- ip_sockglue.c: SOL_IP options, for every socket type ---------------- */
 /*
- * IP_TTL, IP_TOS, IP_RECVTTL, IP_RECVTOS; anything else -ENOPROTOOPT.
+ * IP_TTL, IP_TOS, IP_RECVTTL, IP_RECVTOS, IP_OPTIONS (always empty);
+ * anything else -ENOPROTOOPT.
  * The caller has checked level == SOL_IP.  Takes the socket lock itself.
  */
 int wren_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
@@ -231,7 +240,7 @@ struct wren_uaddr {
 	__be32	addr;
 	__be16	port;
 	u16	family;		/* as given: AF_UNSPEC is left to the caller */
-	bool	v6only_any;	/* "::" on a V6ONLY socket: no IPv4 at all */
+	bool	v6only_any;	/* "::" on a V6ONLY socket: no IPv4 (ghost) */
 	/* sendto(AF_UNSPEC) in the AF_INET6 form: no address (udpv6_sendmsg) */
 	bool	none;
 };

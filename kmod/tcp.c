@@ -422,7 +422,13 @@ int wren_tcp_listen(struct socket *sock, int backlog)
 	backlog = min(backlog, somax);
 	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
 	WRITE_ONCE(tp->backlog, backlog);
-	if (sk->sk_state != TCP_LISTEN) {
+	if (sk->sk_state != TCP_LISTEN && tp->ws.ghost) {
+		/* Listening on no IPv4 port: nothing ever arrives (sock.h). */
+		tp->syn_len = 0;
+		tp->acc_len = 0;
+		sk->sk_shutdown = 0;
+		wren_tcp_set_state(sk, TCP_LISTEN);
+	} else if (sk->sk_state != TCP_LISTEN) {
 		if (!tp->ws.num && wren_tcp_get_port(sk, 0)) {
 			err = -EAGAIN;
 			goto out;

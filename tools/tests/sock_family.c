@@ -7,6 +7,7 @@
  * and AF_INET6 sockets give.  This is what wren-run builds on.  Peers are
  * the Linux stack in namespace "peer" (lib/sock.h).
  */
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include "kselftest_harness.h"
@@ -165,7 +166,8 @@ TEST_F(fam, inet_tcp)
 	int port = wt_ports(1), l, c, s;
 	struct sockaddr_in a = nt_sin(WS_PEER_IP, port), la;
 	struct sockaddr_storage ss;
-	socklen_t al = sizeof(la);
+	socklen_t al = sizeof(la), ol;
+	char opts[40];
 
 	l = tt_linux_listener(WT_PEER_NS, port);
 	ASSERT_LE(0, l);
@@ -196,6 +198,10 @@ TEST_F(fam, inet_tcp)
 	EXPECT_EQ(AF_INET, la.sin_family);
 	EXPECT_EQ(nt_addr(WS_PEER_IP), la.sin_addr.s_addr);
 	EXPECT_EQ(AF_INET, getint(s, SOL_WREN, WREN_SO_FAMILY));
+	/* sshd reads the IP options of a connection: there are none. */
+	ol = sizeof(opts);
+	EXPECT_EQ(0, getsockopt(s, IPPROTO_IP, IP_OPTIONS, opts, &ol));
+	EXPECT_EQ(0U, ol);
 	ASSERT_EQ(sizeof(la), name_of(s, false, &ss));
 	EXPECT_EQ(AF_INET, ss.ss_family);
 	EXPECT_EQ(nt_addr(WS_WREN_IP),
@@ -302,6 +308,58 @@ TEST_F(fam, inet6_errors)
 	EXPECT_EQ(EINVAL, errno);
 	close(t);
 	close(u);
+}
+
+/*
+ * V6ONLY on "::" takes no IPv4 port (nginx: "listen 80" and "listen [::]:80
+ * ipv6only=on"): both bind and listen, and IPv4 connections go to the
+ * IPv4 socket; the V6ONLY one never gets any.
+ */
+TEST_F(fam, v6only_wildcard_leaves_ipv4_alone)
+{
+	int port = wt_ports(1), one = 1, v4, u6, u4, c, s;
+	struct sockaddr_in6 any6 = sin6("::", port);
+	struct sockaddr_in any4 = nt_sin(NULL, port);
+	struct sockaddr_storage ss;
+
+	self->w = wren_sock(SOCK_STREAM, AF_INET6);
+	ASSERT_LE(0, self->w);
+	ASSERT_EQ(0, setsockopt(self->w, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, bind(self->w, (struct sockaddr *)&any6, sizeof(any6)))
+		TH_LOG("bind [::]: %s", strerror(errno));
+	ASSERT_EQ(0, listen(self->w, 4));
+	ASSERT_EQ(sizeof(any6), name_of(self->w, false, &ss));
+	EXPECT_TRUE(is_mapped(&ss, NULL, port));
+	v4 = wren_sock(SOCK_STREAM, AF_INET);
+	ASSERT_LE(0, v4);
+	ASSERT_EQ(0, bind(v4, (struct sockaddr *)&any4, sizeof(any4)))
+		TH_LOG("bind 0.0.0.0 beside [::] V6ONLY: %s", strerror(errno));
+	ASSERT_EQ(0, listen(v4, 4));
+	c = tt_linux_client(port);
+	ASSERT_LE(0, c);
+	s = accept(v4, NULL, NULL);
+	ASSERT_LE(0, s);
+	EXPECT_TRUE(tt_alive(s, c));
+	EXPECT_EQ(0, ws_wait(self->w, POLLIN, 200));
+	ASSERT_EQ(0, fcntl(self->w, F_SETFL, O_NONBLOCK));
+	EXPECT_EQ(-1, accept(self->w, NULL, NULL));
+	EXPECT_EQ(EAGAIN, errno);
+	close(s);
+	close(c);
+	close(v4);
+
+	/* UDP the same. */
+	u6 = wren_sock(SOCK_DGRAM, AF_INET6);
+	ASSERT_LE(0, u6);
+	ASSERT_EQ(0, setsockopt(u6, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, bind(u6, (struct sockaddr *)&any6, sizeof(any6)));
+	u4 = nt_dgram(NULL, AF_WREN, 0, NULL, port);
+	ASSERT_LE(0, u4) TH_LOG("UDP bind beside [::] V6ONLY: %s",
+				strerror(errno));
+	close(u4);
+	close(u6);
 }
 
 /* UDP in the AF_INET6 form: recvfrom names the sender as mapped. */
