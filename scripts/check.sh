@@ -23,9 +23,13 @@ bad+='|KASAN|KFENCE|UBSAN|ODEBUG|refcount_t:|sleeping function called'
 bad+='|possible circular locking|inconsistent lock state'
 bad+='|possible recursive locking|suspicious RCU usage|bad unlock balance'
 bad+='|lock held when returning|held lock freed'
+bad+='|nobody cared|detected stall|page allocation failure'
 
 passed=0 failed=0 skipped=0
 failures=()
+# The first kernel report of the run, with the lines around it, printed
+# again just above the summary: CI shows only a run's last lines.
+report=
 
 # Objects of kmemleak's end-of-boot report (guest init prints it under
 # "=== wren: kmemleak ===") whose allocation backtrace runs through wren.ko
@@ -71,6 +75,8 @@ count_boot() {	# $1 = boot name, $2 = qemu.sh exit status
 	fi
 	if grep -aEq "$bad" "$con"; then
 		f=$((f + 1)); failures+=("$boot: kernel log has: $(grep -aE "$bad" "$con" | head -n 1 | tr -d '\r')")
+		[ -n "$report" ] || report=$(printf '== first kernel report, boot %s:\n' "$boot"
+			tr -d '\r' < "$con" | grep -aE -m 1 -B 6 -A 14 "$bad")
 	fi
 	local leaks
 	leaks=$(wren_leaks "$con")
@@ -142,6 +148,7 @@ for name in "${names[@]}"; do
 done
 
 echo
+[ -z "$report" ] || printf '%s\n\n' "$report"
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
 echo "check took $((SECONDS - start)) s; logs in $BUILD/logs/"
 if [ $skipped -gt 0 ]; then
