@@ -224,6 +224,7 @@ void wren_tcp_init_child(struct sock *child, struct sock *parent)
 	INIT_HLIST_NODE(&ctp->ws.port_node);
 	wren_tcp_init_common(child);
 	ctp->nodelay = lp->nodelay;
+	ctp->cork = lp->cork;
 	ctp->user_mss = lp->user_mss;
 	ctp->keepidle = lp->keepidle;
 	ctp->keepintvl = lp->keepintvl;
@@ -1264,9 +1265,18 @@ int wren_tcp_setsockopt(struct socket *sock, int level, int optname,
 	lock_sock(sk);
 	switch (optname) {
 	case TCP_NODELAY:
+		/* Setting it sends what waits, corked or not, as Linux. */
 		tp->nodelay = !!val;
 		if (val)
-			wren_tcp_push(sk, 1);
+			wren_tcp_push(sk, 3);
+		break;
+	case TCP_CORK:
+		/* Uncorking sends what waits, Nagle and TCP_NODELAY deciding
+		 * about a short last segment, as Linux's tcp_sock_set_cork().
+		 */
+		tp->cork = !!val;
+		if (!val)
+			wren_tcp_push(sk, 0);
 		break;
 	case TCP_MAXSEG:
 		if (val && (val < (int)WREN_TCP_MSS_MIN || val > 65535)) {
@@ -1385,6 +1395,9 @@ int wren_tcp_getsockopt(struct socket *sock, int level, int optname,
 	}
 	case TCP_NODELAY:
 		val = tp->nodelay;
+		break;
+	case TCP_CORK:
+		val = tp->cork;
 		break;
 	case TCP_MAXSEG:
 		val = tp->mss_cache;

@@ -330,6 +330,9 @@ struct wren_tcp_sock {
 	u8	ws_ok:1, ts_ok:1, sack_ok:1, nodelay:1, gso_ok:1, csum_ok:1,
 		cookie:1, fin_queued:1;
 	u8	keepalive_probes;	/* unanswered keepalive probes */
+	u8	cork;		/* TCP_CORK: only full segments, until uncorked
+				 * or the persist timer's ceiling (one RTO)
+				 */
 	u32	ts_recent;	/* peer's latest TSval to echo */
 	u32	ts_recent_stamp;	/* seconds when it was saved */
 	u32	tsoffset;	/* random offset of our TSval clock */

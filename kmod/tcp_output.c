@@ -708,7 +708,10 @@ static u32 wren_tcp_burst(const struct wren_tcp_sock *tp, u32 quota)
  * Send what cwnd, the peer's window and Nagle allow, each skb at most a
  * TSO burst (split where a limit falls inside it).
  * nonagle: 0 Nagle applies, 1 push everything (TCP_NODELAY, FIN, end of a
- * write with PSH), 2 only full segments (more data is being copied in).
+ * write with PSH), 2 only full segments (more data is being copied in),
+ * 3 push everything even when corked (TCP_NODELAY being set, and the
+ * persist timer: TCP_CORK's ceiling, as Linux's).  TCP_CORK turns 0 and 1
+ * into 2.
  * Returns true when data is waiting but nothing is in flight; the persist
  * timer is then armed.
  */
@@ -720,6 +723,8 @@ bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
 
 	if (tp->nodelay && nonagle == 0)
 		nonagle = 1;
+	if (tp->cork && nonagle < 2)
+		nonagle = 2;
 	if (tp->packets_out == 0 && tp->lsndtime &&
 	    time_after(jiffies, tp->lsndtime + tp->rto) && tp->cong &&
 	    tp->cong->cwnd_event)

@@ -112,7 +112,7 @@ static void wren_tcp_probe_timer(struct sock *sk)
 	}
 	if (!wren_after(WREN_TCP_CB(tp->send_head)->end_seq,
 			wren_tcp_wnd_end(tp))) {
-		wren_tcp_push(sk, 1);
+		wren_tcp_push(sk, 3);
 		return;
 	}
 	if (!tp->rtx_start)

@@ -9,6 +9,7 @@ pkgs=(
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	iproute2 iputils-ping ethtool iperf3 tcpdump socat sparse python3
 	libseccomp-dev
+	curl wget nginx openssh-server openssh-client dnsmasq-base apache2-utils
 )
 
 missing=()
@@ -22,8 +23,19 @@ SUDO=
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "install-deps: installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
+	# The servers (nginx, sshd) are for the guest image only: Debian's
+	# policy-rc.d protocol keeps their postinst from starting them here.
+	norc=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		norc=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' | $SUDO tee $norc >/dev/null
+		$SUDO chmod 755 $norc
+	fi
 	$SUDO apt-get update -qq
-	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	rc=0
+	$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || rc=$?
+	[ -z "$norc" ] || $SUDO rm -f "$norc"
+	[ $rc = 0 ] || exit $rc
 fi
 
 # Debian 12's 6.12 line: `make lint` also builds both modules against it,

@@ -48,8 +48,48 @@ for b in ip tc ss nstat ethtool iperf3 tcpdump socat ping taskset; do
 done
 # lib64 symlink expected by the dynamic loader path
 [ -e "$root/lib64" ] || { [ -d /lib64 ] && mkdir -p "$root/lib64" && cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"; }
-printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+
+# Debian's clients and servers, for wren-run's tests (tools/tests/real_*.c),
+# with what ldd does not show: config trees, PAM's dlopen'ed modules, the
+# users they run as.  Host keys and large files are made at run time.
+for b in curl wget ab getent ssh scp ssh-keygen; do
+	copy_with_libs "/usr/bin/$b" "/usr/bin/$b"
+done
+for b in nginx sshd dnsmasq; do
+	copy_with_libs "/usr/sbin/$b" "/usr/sbin/$b"
+done
+mkdir -p "$root/usr/lib/openssh"
+copy_with_libs /usr/lib/openssh/sftp-server /usr/lib/openssh/sftp-server
+cp -a /etc/nginx "$root/etc/nginx"
+mkdir -p "$root"/var/{log/nginx,lib/nginx,www/html} "$root/etc/ssh"
+cp /var/www/html/index.nginx-debian.html "$root/var/www/html/"
+cp -a /etc/ssh/sshd_config /etc/ssh/sshd_config.d /etc/ssh/ssh_config \
+	/etc/ssh/ssh_config.d /etc/ssh/moduli "$root/etc/ssh/"
+mkdir -p "$root/etc/pam.d" "$root/etc/security" "$root/etc/default"
+for f in sshd other common-auth common-account common-session \
+	 common-password; do
+	cp "/etc/pam.d/$f" "$root/etc/pam.d/"
+done
+cp -a /etc/security/. "$root/etc/security/"
+: > "$root/etc/environment"
+: > "$root/etc/default/locale"
+pamdir=/lib/x86_64-linux-gnu/security
+mkdir -p "$root$pamdir"
+for m in $(cat "$root"/etc/pam.d/* | grep -o 'pam_[a-z_]*\.so' | sort -u); do
+	[ -e "$pamdir/$m" ] && copy_with_libs "$pamdir/$m" "$pamdir/$m"
+done
+printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\n' \
+	> "$root/etc/nsswitch.conf"
+
+cat > "$root/etc/passwd" <<'PASSWD'
+root:x:0:0:root:/root:/bin/sh
+www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin
+sshd:x:104:65534::/run/sshd:/usr/sbin/nologin
+nobody:x:65534:65534:nobody:/:/bin/false
+PASSWD
+printf 'root:x:0:\nwww-data:x:33:\nnogroup:x:65534:\n' > "$root/etc/group"
+printf '%s:*:19000:0:99999:7:::\n' root www-data sshd nobody > "$root/etc/shadow"
+chmod 640 "$root/etc/shadow"
 printf '127.0.0.1 localhost\n' > "$root/etc/hosts"
 echo "tcp 6 TCP" > "$root/etc/protocols"; echo "udp 17 UDP" >> "$root/etc/protocols"
 echo "icmp 1 ICMP" >> "$root/etc/protocols"
@@ -77,6 +117,10 @@ else
 fi
 [ -d "$tools/bin" ] && cp "$tools"/bin/* "$root/usr/bin/"
 [ -d "$tools/tests" ] && cp "$tools"/tests/* "$root/tests/"
+# Debug info stays in the build tree (symbols stay for stack traces): it
+# was half the image, and each boot unpacks all of it.
+strip --strip-debug "$root"/lib/wren/*.ko "$root"/tests/* \
+	"$root"/usr/bin/wren* "$root"/usr/bin/wt-* 2>/dev/null || true
 cp scripts/guest/init "$root/init"
 cp scripts/guest/qmon "$root/usr/bin/qmon"
 cp scripts/guest/*.sh "$root/usr/lib/wren/" 2>/dev/null || true

@@ -4,6 +4,8 @@
  *
  *   sock.*      TCP_CONGESTION, TCP_NODELAY and WREN_TCP_INFO on a connection
  *   peer.*      socket option round trips (and the errnos of bad values);
+ *               TCP_CORK holding a short segment until uncorked, TCP_NODELAY
+ *               set, or the persist timer's ceiling;
  *               WREN_TCP_INFO moving during a transfer; TCP_MAXSEG before
  *               connect, as the Linux peer sees it; Linux's TCP_INFO on an
  *               AF_WREN socket during a transfer
@@ -13,6 +15,7 @@
  */
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <linux/sockios.h>
@@ -153,6 +156,68 @@ TEST_F(peer, option_round_trips)
 	EXPECT_EQ(0, getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cc, &len));
 	EXPECT_STREQ("cubic", cc);
 	close(fd);
+}
+
+/* Bytes readable on @fd within @ms (0 when none came), read and dropped. */
+static long long drain_within(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	static char buf[65536];
+	long long got = 0;
+	ssize_t n;
+
+	while (poll(&p, 1, ms) == 1) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		got += n;
+		ms = 50;
+	}
+	return got;
+}
+
+/*
+ * TCP_CORK (nginx's tcp_nopush): full segments go, a short one waits for
+ * the uncork or for the persist timer's ceiling (one RTO, 200 ms at
+ * least, as Linux's), and an accepted socket inherits the listener's.
+ */
+TEST_F_TIMEOUT(peer, cork_holds_short_segments, 60)
+{
+	static char buf[14480 + 5];
+	double t0, held;
+	int mss;
+
+	ASSERT_EQ(0, tt_pair(self->port + 13, &self->w, &self->l));
+	mss = getint(self->w, IPPROTO_TCP, TCP_MAXSEG);
+	ASSERT_EQ(1448, mss);
+	EXPECT_EQ(0, getint(self->w, IPPROTO_TCP, TCP_CORK));
+	ASSERT_EQ(0, setint(self->w, IPPROTO_TCP, TCP_CORK, 1));
+	EXPECT_EQ(1, getint(self->w, IPPROTO_TCP, TCP_CORK));
+
+	/* A short write waits for the ceiling. */
+	t0 = wt_now();
+	ASSERT_EQ(3, write(self->w, "abc", 3));
+	EXPECT_EQ(0, drain_within(self->l, 100));
+	EXPECT_EQ(3, drain_within(self->l, 5000));
+	held = wt_now() - t0;
+	TH_LOG("a corked 3-byte write waited %.0f ms", held * 1000);
+	EXPECT_LE(0.19, held);
+
+	/* Ten full segments go at once, the 5 bytes after them wait... */
+	ASSERT_EQ((ssize_t)sizeof(buf), write(self->w, buf, sizeof(buf)));
+	EXPECT_EQ(10 * mss, drain_within(self->l, 1000));
+	/* ...until the uncork sends them. */
+	ASSERT_EQ(0, setint(self->w, IPPROTO_TCP, TCP_CORK, 0));
+	EXPECT_EQ(5, drain_within(self->l, 500));
+	EXPECT_EQ(0, getint(self->w, IPPROTO_TCP, TCP_CORK));
+
+	/* Setting TCP_NODELAY flushes a corked socket once, as Linux's. */
+	ASSERT_EQ(0, setint(self->w, IPPROTO_TCP, TCP_CORK, 1));
+	ASSERT_EQ(7, write(self->w, "corked!", 7));
+	EXPECT_EQ(0, drain_within(self->l, 50));
+	ASSERT_EQ(0, setint(self->w, IPPROTO_TCP, TCP_NODELAY, 1));
+	EXPECT_EQ(7, drain_within(self->l, 150));
+	EXPECT_EQ(1, getint(self->w, IPPROTO_TCP, TCP_CORK));
 }
 
 /* WREN_TCP_INFO during a bulk send: cwnd grows, RTT is measured. */
