@@ -17,6 +17,7 @@
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/udp.h>
+#include <linux/errqueue.h>
 #include <net/sock.h>
 #include "netns.h"
 #include "sock.h"
@@ -219,6 +220,9 @@ int wren_dgram_recvmsg_op(struct socket *sock, struct msghdr *msg, size_t len,
 	return err;
 }
 
+static int wren_dgram_recv_err(struct sock *sk, struct msghdr *msg,
+			       size_t len, int *addr_len);
+
 int wren_dgram_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		       int flags, int *addr_len, bool *delivered)
 {
@@ -229,7 +233,7 @@ int wren_dgram_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 
 	*delivered = false;
 	if (flags & MSG_ERRQUEUE)
-		return -EAGAIN;	/* no IP_RECVERR: the queue stays empty */
+		return wren_dgram_recv_err(sk, msg, len, addr_len);
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
 
@@ -261,6 +265,21 @@ int wren_dgram_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		u8 tos = ip_hdr(skb)->tos;
 
 		put_cmsg(msg, SOL_IP, IP_TOS, sizeof(tos), &tos);
+	}
+	if (cmsg_flags & WREN_CMSG_PKTINFO) {
+		/*
+		 * The interface it came in on (lo for wren's own loop) and
+		 * the address it was sent to, as Linux's; spec_dst is that
+		 * address too (wren answers from the address asked).
+		 */
+		struct in_pktinfo pi = {
+			.ipi_ifindex = skb->skb_iif ? skb->skb_iif :
+				       LOOPBACK_IFINDEX,
+			.ipi_spec_dst.s_addr = ip_hdr(skb)->daddr,
+			.ipi_addr.s_addr = ip_hdr(skb)->daddr,
+		};
+
+		put_cmsg(msg, SOL_IP, IP_PKTINFO, sizeof(pi), &pi);
 	}
 	if (msg->msg_name)
 		*addr_len = wren_addr_to_user(sk, ip_hdr(skb)->saddr,
@@ -350,10 +369,118 @@ int wren_dgram_getsockopt(struct socket *sock, int level, int optname,
 
 /* ---- ICMP errors ------------------------------------------------------------ */
 
-void wren_dgram_report_err(struct sock *sk, int err)
+/* What an error-queue skb carries, in its cb. */
+struct wren_err_cb {
+	struct sock_extended_err ee;
+	__be32	offender;	/* the error's sender */
+	__be32	daddr;		/* our datagram's destination */
+	__be16	port;		/* and its port, 0: none */
+};
+
+#define WREN_ERR_CB(skb)	((struct wren_err_cb *)(skb)->cb)
+
+static void wren_dgram_queue_err(struct sock *sk, struct sk_buff *skb,
+				 int err, u8 type, u8 code, u32 info,
+				 __be32 from, unsigned int thlen, __be16 port)
 {
-	if (READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	unsigned int payload = iph->ihl * 4 + thlen;
+	struct wren_err_cb *cb;
+	struct sk_buff *e;
+
+	if (skb_headlen(skb) < payload)
+		return;
+	e = skb_clone(skb, GFP_ATOMIC);
+	if (!e)
+		return;
+	BUILD_BUG_ON(sizeof(struct wren_err_cb) > sizeof(e->cb));
+	cb = WREN_ERR_CB(e);
+	memset(cb, 0, sizeof(*cb));
+	cb->ee.ee_errno = err;
+	cb->ee.ee_origin = SO_EE_ORIGIN_ICMP;
+	cb->ee.ee_type = type;
+	cb->ee.ee_code = code;
+	cb->ee.ee_info = info;
+	cb->offender = from;
+	cb->daddr = iph->daddr;
+	cb->port = port;
+	__skb_pull(e, payload);
+	/* Bounded by the receive buffer, as Linux's error queue. */
+	if (sock_queue_err_skb(sk, e))
+		kfree_skb(e);
+}
+
+void wren_dgram_icmp_err(struct sock *sk, struct sk_buff *skb, u8 type,
+			 u8 code, u32 info, __be32 from, unsigned int thlen,
+			 __be16 port)
+{
+	int err = 0;
+	bool hard;
+
+	hard = wren_icmp_err_convert(type, code, &err);
+	if (!err)
+		return;
+	if (READ_ONCE(wren_sk(sk)->cmsg_flags) & WREN_CMSG_RECVERR)
+		wren_dgram_queue_err(sk, skb, err, type, code, info, from,
+				     thlen, port);
+	else if (!hard || READ_ONCE(sk->sk_state) != TCP_ESTABLISHED)
 		return;
 	WRITE_ONCE(sk->sk_err, err);
 	sk_error_report(sk);
+}
+
+/*
+ * recvmsg(MSG_ERRQUEUE): the oldest queued error; its datagram's payload
+ * as data, its destination as the address, sock_extended_err and the
+ * sender in an IP_RECVERR control message.  sk_err then tells of the next
+ * one, or of none, as Linux's sock_dequeue_err_skb().
+ */
+static int wren_dgram_recv_err(struct sock *sk, struct msghdr *msg,
+			       size_t len, int *addr_len)
+{
+	struct sk_buff_head *q = &sk->sk_error_queue;
+	struct {
+		struct sock_extended_err ee;
+		struct sockaddr_in offender;
+	} errhdr;
+	struct sk_buff *skb, *next;
+	struct wren_err_cb *cb;
+	unsigned long flags;
+	size_t copied;
+	int err;
+
+	spin_lock_irqsave(&q->lock, flags);
+	skb = __skb_dequeue(q);
+	next = skb_peek(q);
+	if (skb)
+		WRITE_ONCE(sk->sk_err,
+			   next ? WREN_ERR_CB(next)->ee.ee_errno : 0);
+	spin_unlock_irqrestore(&q->lock, flags);
+	if (!skb)
+		return -EAGAIN;
+	if (next)
+		sk_error_report(sk);
+
+	copied = skb->len;
+	if (copied > len) {
+		copied = len;
+		msg->msg_flags |= MSG_TRUNC;
+	}
+	err = skb_copy_datagram_msg(skb, 0, msg, copied);
+	if (err)
+		goto out;
+	cb = WREN_ERR_CB(skb);
+	if (msg->msg_name)
+		*addr_len = wren_addr_to_user(sk, cb->daddr, cb->port,
+					      msg->msg_name);
+	memset(&errhdr, 0, sizeof(errhdr));
+	errhdr.ee = cb->ee;
+	errhdr.offender.sin_family = AF_INET;
+	errhdr.offender.sin_addr.s_addr = cb->offender;
+	put_cmsg(msg, SOL_IP, IP_RECVERR, sizeof(errhdr), &errhdr);
+	msg->msg_flags |= MSG_ERRQUEUE;
+	err = copied;
+out:
+	kfree_skb(skb);
+	return err;
 }

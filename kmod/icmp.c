@@ -203,7 +203,7 @@ void wren_icmp_send(struct sk_buff *in_skb, u8 type, u8 code, __be32 info)
  * from ARP's timer as well as from softirq, so RCU is taken here.
  */
 static void wren_icmp_dispatch_err(struct net *net, struct sk_buff *skb,
-				   u8 type, u8 code, u32 info)
+				   u8 type, u8 code, u32 info, __be32 from)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	const struct wren_protocol *ipprot;
@@ -213,7 +213,7 @@ static void wren_icmp_dispatch_err(struct net *net, struct sk_buff *skb,
 	rcu_read_lock();
 	ipprot = wren_protocol_rcu(iph->protocol);
 	if (ipprot && ipprot->err_handler)
-		ipprot->err_handler(net, skb, type, code, info);
+		ipprot->err_handler(net, skb, type, code, info, from);
 	rcu_read_unlock();
 }
 
@@ -233,7 +233,8 @@ void wren_icmp_local_error(struct net *net, struct sk_buff *skb,
 			   u8 type, u8 code, u32 info)
 {
 	if (wren_icmp_pull_inner(skb, 0))
-		wren_icmp_dispatch_err(net, skb, type, code, info);
+		wren_icmp_dispatch_err(net, skb, type, code, info,
+				       ((struct iphdr *)skb->data)->saddr);
 }
 
 static u32 wren_icmp_info(const struct icmphdr *ih)
@@ -257,7 +258,8 @@ static void wren_icmp_error(struct wren_net *wn, struct sk_buff *skb)
 		return;
 	}
 	__skb_pull(skb, sizeof(*ih));
-	wren_icmp_dispatch_err(wn->net, skb, type, code, info);
+	wren_icmp_dispatch_err(wn->net, skb, type, code, info,
+			       ip_hdr(skb)->saddr);
 	wren_consume(wn, skb);
 }
 
@@ -330,7 +332,7 @@ static void wren_icmp_echo_reply(struct wren_net *wn, struct sk_buff *skb)
  * about errors, and our echo replies have no socket to tell.
  */
 static void wren_icmp_err(struct net *net, struct sk_buff *skb, u8 type,
-			  u8 code, u32 info)
+			  u8 code, u32 info, __be32 from)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	const struct wren_protocol *taker;
@@ -339,7 +341,7 @@ static void wren_icmp_err(struct net *net, struct sk_buff *skb, u8 type,
 		return;
 	taker = rcu_dereference(wren_icmp_echo_taker);
 	if (taker && taker->err_handler)
-		taker->err_handler(net, skb, type, code, info);
+		taker->err_handler(net, skb, type, code, info, from);
 }
 
 /* ---- input ------------------------------------------------------------------------- */

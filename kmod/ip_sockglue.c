@@ -4,8 +4,10 @@
  *
  * Every wren socket type starts with a struct wren_sock, so one set of IP
  * options serves them all: the datagram socket calls (datagram.c) and TCP's
- * (tcp.c) pass level SOL_IP here.  Kept: IP_TTL, IP_TOS, IP_RECVTTL and
- * IP_RECVTOS; IP_OPTIONS reads back empty (wren sends no IP options; sshd
+ * (tcp.c) pass level SOL_IP here.  Kept: IP_TTL, IP_TOS, IP_RECVTTL,
+ * IP_RECVTOS, IP_PKTINFO (a datagram's interface and destination, on
+ * receive) and IP_RECVERR (ICMP errors on the error queue, datagram.c;
+ * accepted and without effect on TCP); IP_OPTIONS reads back empty (wren sends no IP options; sshd
  * reads it to refuse source-routed connections) and may be set empty;
  * any other option is -ENOPROTOOPT.  The values are read
  * without the socket lock on the send path (READ_ONCE), see sock.h.
@@ -34,6 +36,8 @@ int wren_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case IP_TOS:
 	case IP_RECVTTL:
 	case IP_RECVTOS:
+	case IP_PKTINFO:
+	case IP_RECVERR:
 		break;
 	case IP_OPTIONS:
 		/* Clearing them is all there is to do. */
@@ -73,6 +77,14 @@ int wren_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 	case IP_RECVTOS:
 		wren_set_cmsg_flag(ws, WREN_CMSG_TOS, val);
 		break;
+	case IP_PKTINFO:
+		wren_set_cmsg_flag(ws, WREN_CMSG_PKTINFO, val);
+		break;
+	case IP_RECVERR:
+		wren_set_cmsg_flag(ws, WREN_CMSG_RECVERR, val);
+		if (!val)
+			skb_queue_purge(&sk->sk_error_queue);
+		break;
 	}
 	release_sock(sk);
 	return err;
@@ -104,6 +116,12 @@ int wren_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
 		break;
 	case IP_RECVTOS:
 		val = !!(READ_ONCE(ws->cmsg_flags) & WREN_CMSG_TOS);
+		break;
+	case IP_PKTINFO:
+		val = !!(READ_ONCE(ws->cmsg_flags) & WREN_CMSG_PKTINFO);
+		break;
+	case IP_RECVERR:
+		val = !!(READ_ONCE(ws->cmsg_flags) & WREN_CMSG_RECVERR);
 		break;
 	default:
 		return -ENOPROTOOPT;

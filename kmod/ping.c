@@ -103,8 +103,10 @@ static int wren_ping_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	skb->mark = READ_ONCE(sk->sk_mark);
 
 	err = wren_ip_output(net, skb, &fl);
-	if (err == -ENOBUFS)
-		err = 0;	/* as for UDP: silent without IP_RECVERR */
+	/* As for UDP: silent without IP_RECVERR. */
+	if (err == -ENOBUFS &&
+	    !(READ_ONCE(wren_sk(sk)->cmsg_flags) & WREN_CMSG_RECVERR))
+		err = 0;
 	if (err)
 		return err;
 	WREN_ICMP_OUT(wren_net(net), ICMP_ECHO);
@@ -175,14 +177,13 @@ static void wren_ping_rcv(struct sk_buff *skb)
 
 /* An ICMP error about an echo request of ours (icmp.c checked the type). */
 static void wren_ping_err(struct net *net, struct sk_buff *skb, u8 type,
-			  u8 code, u32 info)
+			  u8 code, u32 info, __be32 from)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	const struct icmphdr *icmph;
 	struct wren_net *wn = wren_net(net);
 	struct wren_ping_table *pt;
 	struct sock *sk = NULL;
-	int err;
 
 	icmph = (const struct icmphdr *)(skb->data + iph->ihl * 4);
 	rcu_read_lock();
@@ -190,8 +191,9 @@ static void wren_ping_err(struct net *net, struct sk_buff *skb, u8 type,
 	if (pt)
 		sk = wren_port_lookup_rcu(&pt->ids, iph->daddr, 0, iph->saddr,
 					  ntohs(icmph->un.echo.id), 0);
-	if (sk && wren_icmp_err_convert(type, code, &err))
-		wren_dgram_report_err(sk, err);
+	if (sk)
+		wren_dgram_icmp_err(sk, skb, type, code, info, from,
+				    sizeof(*icmph), 0);
 	rcu_read_unlock();
 }
 

@@ -62,9 +62,14 @@ struct wren_sock {
 	u8			ghost;
 };
 
-/* Ancillary data a datagram socket asked for (IP_RECVTTL, IP_RECVTOS). */
-#define WREN_CMSG_TTL	0x1
-#define WREN_CMSG_TOS	0x2
+/*
+ * Ancillary data a datagram socket asked for (IP_RECVTTL, IP_RECVTOS,
+ * IP_PKTINFO), and IP_RECVERR: ICMP errors kept on the error queue.
+ */
+#define WREN_CMSG_TTL		0x1
+#define WREN_CMSG_TOS		0x2
+#define WREN_CMSG_PKTINFO	0x4
+#define WREN_CMSG_RECVERR	0x8
 
 static inline struct wren_sock *wren_sk(const struct sock *sk)
 {
@@ -218,8 +223,17 @@ struct sk_buff *wren_dgram_alloc(struct sock *sk, struct msghdr *msg,
 int wren_dgram_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		       int flags, int *addr_len, bool *delivered);
 
-/* Report err on sk if it is connected (no IP_RECVERR in wren). */
-void wren_dgram_report_err(struct sock *sk, int err);
+/*
+ * An ICMP error (or a local one) about a datagram of sk: skb->data at its
+ * IP header, thlen bytes of transport header after it, port its
+ * destination port (0: none), from the error's sender.  Without
+ * IP_RECVERR only a hard error on a connected socket is reported (sk_err);
+ * with it every error is, and a copy of the datagram's payload goes to the
+ * error queue for recvmsg(MSG_ERRQUEUE), as Linux's ip_icmp_error().  RCU.
+ */
+void wren_dgram_icmp_err(struct sock *sk, struct sk_buff *skb, u8 type,
+			 u8 code, u32 info, __be32 from, unsigned int thlen,
+			 __be16 port);
 
 /* ---- ip_sockglue.c: SOL_IP options, for every socket type ---------------- */
 /*

@@ -1697,7 +1697,7 @@ void wren_tcp_mtu_reduced(struct sock *sk, u32 mtu)
 }
 
 static void wren_tcp_err(struct net *net, struct sk_buff *skb, u8 type,
-			 u8 code, u32 info)
+			 u8 code, u32 info, __be32 from)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	struct wren_tcp_table *t = wren_net(net)->tcp;

@@ -15,7 +15,8 @@
  * IP reaches this file through wren_udp_protocol (protocol.c).
  *
  * ICMP errors about datagrams we sent reach a connected socket as its
- * sk_err (reported by the next call), as Linux without IP_RECVERR.
+ * sk_err (reported by the next call), as Linux without IP_RECVERR; with
+ * it, every socket hears them and they queue for MSG_ERRQUEUE (datagram.c).
  */
 #include <linux/filter.h>
 #include <linux/in.h>
@@ -123,7 +124,8 @@ static int wren_udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	if (err == -ENOBUFS) {
 		/* Linux reports this only under IP_RECVERR. */
 		WREN_INC(wn, Udp, SndbufErrors);
-		err = 0;
+		if (!(READ_ONCE(wren_sk(sk)->cmsg_flags) & WREN_CMSG_RECVERR))
+			err = 0;
 	}
 	if (err)
 		return err;
@@ -305,14 +307,13 @@ void wren_udp_rcv(struct sk_buff *skb)
 }
 
 static void wren_udp_err(struct net *net, struct sk_buff *skb, u8 type,
-			 u8 code, u32 info)
+			 u8 code, u32 info, __be32 from)
 {
 	const struct iphdr *iph = (const struct iphdr *)skb->data;
 	const struct udphdr *uh;
 	struct wren_net *wn = wren_net(net);
 	struct wren_udp_table *ut;
 	struct sock *sk = NULL;
-	int err;
 
 	uh = (const struct udphdr *)(skb->data + iph->ihl * 4);
 
@@ -327,8 +328,8 @@ static void wren_udp_err(struct net *net, struct sk_buff *skb, u8 type,
 		WREN_INC(wn, Icmp, InErrors);
 		return;
 	}
-	if (wren_icmp_err_convert(type, code, &err))
-		wren_dgram_report_err(sk, err);
+	wren_dgram_icmp_err(sk, skb, type, code, info, from, sizeof(*uh),
+			    uh->dest);
 	rcu_read_unlock();
 }
 

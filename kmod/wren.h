@@ -77,7 +77,8 @@ struct wren_route_res {
  *              skb->data at that datagram's IP header, at least its full
  *              IP header plus 8 bytes of transport header present and
  *              pulled.  RCU held.  Does not consume skb.  info is the ICMP
- *              "info" (next-hop MTU for frag-needed).  May be NULL.
+ *              "info" (next-hop MTU for frag-needed); from the error's
+ *              sender (our own address for a local error).  May be NULL.
  * holds_port:  does a socket of net hold local port (host order)?  For a
  *              device shared with Linux: a broadcast goes to wren too only
  *              if one does.  RCU held.  May be NULL (never).
@@ -85,7 +86,7 @@ struct wren_route_res {
 struct wren_protocol {
 	void	(*handler)(struct sk_buff *skb);
 	void	(*err_handler)(struct net *net, struct sk_buff *skb, u8 type,
-			       u8 code, u32 info);
+			       u8 code, u32 info, __be32 from);
 	bool	(*holds_port)(struct wren_net *wn, u16 port);
 };
 

@@ -12,7 +12,9 @@
  * it the syscall's result.  Because the filter sees system calls, not
  * library calls, it covers glibc's own sockets (the resolver), static
  * binaries and raw syscalls; it is inherited by every fork, thread and
- * exec of the program.  Other families pass through untouched.
+ * exec of the program.  NETLINK_ROUTE sockets come from a shadow
+ * namespace whose lo carries wren's addresses (glibc's AI_ADDRCONFIG test
+ * and getifaddrs() read rtnetlink).  Other families pass through untouched.
  *
  * The filter needs no_new_privs, so set-user-ID programs run without
  * their privileges.  io_uring_setup fails with ENOSYS (its IORING_OP_SOCKET
@@ -41,6 +43,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <net/if.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/seccomp.h>
 #include <linux/wren.h>
 #include <seccomp.h>
@@ -64,8 +69,14 @@ static void usage(FILE *f)
 "  addresses (\"::\" is the wildcard; IPv6 proper is unreachable: wren has\n"
 "  no IPv6 on the wire).  SOCK_NONBLOCK and SOCK_CLOEXEC are kept.\n"
 "  Other AF_INET/AF_INET6 socket types (SOCK_RAW, ...) fail with\n"
-"  ESOCKTNOSUPPORT; every other family (AF_UNIX, AF_NETLINK, ...) is\n"
-"  Linux's, untouched.\n"
+"  ESOCKTNOSUPPORT.\n"
+"  NETLINK_ROUTE sockets see a namespace of wren-run's own, with one\n"
+"  interface, lo, holding 127.0.0.1 and the namespace's wren addresses\n"
+"  (kept up to date), so getaddrinfo(AI_ADDRCONFIG) finds IPv4 configured\n"
+"  (names resolve) and getifaddrs() lists wren's addresses; Linux's own\n"
+"  interfaces and routes are not visible to the program through it.\n"
+"  Every other family (AF_UNIX, other netlink protocols, ...) is Linux's,\n"
+"  untouched.\n"
 "\n"
 "How: a seccomp filter with user notification (Linux 5.14 or later), so\n"
 "it covers static binaries, raw system calls and glibc's internal sockets\n"
@@ -204,6 +215,11 @@ static int load_filter(void)
 	for (i = 0; i < 2 && !rc; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(socket), 1,
 				      SCMP_A0(SCMP_CMP_EQ, families[i]));
+	/* rtnetlink: its address dump must show wren's addresses. */
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(socket), 2,
+				      SCMP_A0(SCMP_CMP_EQ, AF_NETLINK),
+				      SCMP_A2(SCMP_CMP_EQ, NETLINK_ROUTE));
 	if (!rc)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 				      SCMP_SYS(io_uring_setup), 0);
@@ -250,10 +266,187 @@ static void __attribute__((noreturn)) run_program(int chan, char **argv)
 static int home_ns = -1;
 static ino_t home_ino;
 
+/* ---- the supervisor: rtnetlink's view -------------------------------------- */
+
+/*
+ * glibc's getaddrinfo(AI_ADDRCONFIG) asks rtnetlink whether the host has a
+ * non-loopback IPv4 address (__check_pf), and getifaddrs() lists addresses
+ * the same way; where only wren holds IPv4, Linux's answer is "none" and
+ * names do not resolve.  So a program's NETLINK_ROUTE sockets come from a
+ * shadow namespace of ours whose lo carries 127.0.0.1 and the caller's
+ * namespace's wren addresses, made again whenever those change.
+ */
+static struct {
+	ino_t for_ino;		/* the caller's namespace it mirrors */
+	char addrs[1024];	/* wren's addresses then, as /proc shows them */
+	int fd;			/* the shadow namespace, -1: none yet */
+} shadow = { .fd = -1 };
+
+/* wren's interface addresses of thread @tid's namespace, "a/n,b/m ...". */
+static int wren_addrs(pid_t tid, char *buf, size_t size)
+{
+	char path[64], line[512], a[256];
+	size_t used = 0;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/net/wren/dev", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	buf[0] = 0;
+	/* Iface Index MTU Flags Addresses ...; the first line is the header. */
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %d %*u %*x %255s", &n, a) == 2 &&
+		    strcmp(a, "-") && used + strlen(a) + 2 < size)
+			used += snprintf(buf + used, size - used, "%s ", a);
+	fclose(f);
+	return 0;
+}
+
+/* Send one rtnetlink request on @nl and read its acknowledgement. */
+static int rtnl_talk(int nl, struct nlmsghdr *h)
+{
+	char buf[1024];
+	struct nlmsgerr *e;
+	ssize_t n;
+
+	h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	if (send(nl, h, h->nlmsg_len, 0) != (ssize_t)h->nlmsg_len)
+		return -errno;
+	n = recv(nl, buf, sizeof(buf), 0);
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof(*e)))
+		return n < 0 ? -errno : -EPROTO;
+	h = (struct nlmsghdr *)buf;
+	if (h->nlmsg_type != NLMSG_ERROR)
+		return -EPROTO;
+	e = NLMSG_DATA(h);
+	return e->error;
+}
+
+static void rta_put(struct nlmsghdr *h, int type, const void *data, int len)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)h +
+					       NLMSG_ALIGN(h->nlmsg_len));
+
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	memcpy(RTA_DATA(rta), data, len);
+	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+}
+
+/* In a new, empty namespace: lo up, with the addresses of @addrs. */
+static int shadow_fill(const char *addrs)
+{
+	struct {
+		struct nlmsghdr h;
+		union {
+			struct ifinfomsg ifi;
+			struct ifaddrmsg ifa;
+		};
+		char attrs[64];
+	} m;
+	unsigned int b[4], len;
+	const char *p;
+	int nl, err;
+
+	nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl < 0)
+		return -errno;
+	memset(&m, 0, sizeof(m));
+	m.h.nlmsg_len = NLMSG_LENGTH(sizeof(m.ifi));
+	m.h.nlmsg_type = RTM_NEWLINK;
+	m.ifi.ifi_index = 1;	/* lo is always the first */
+	m.ifi.ifi_flags = IFF_UP;
+	m.ifi.ifi_change = IFF_UP;
+	err = rtnl_talk(nl, &m.h);
+	for (p = addrs; !err && *p; p = strchr(p, ' ') + 1) {
+		uint32_t a;
+
+		if (sscanf(p, "%u.%u.%u.%u/%u", &b[0], &b[1], &b[2], &b[3],
+			   &len) != 5 || len > 32)
+			break;
+		a = htonl(b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]);
+		memset(&m, 0, sizeof(m));
+		m.h.nlmsg_len = NLMSG_LENGTH(sizeof(m.ifa));
+		m.h.nlmsg_type = RTM_NEWADDR;
+		m.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+		m.ifa.ifa_family = AF_INET;
+		m.ifa.ifa_prefixlen = len;
+		m.ifa.ifa_index = 1;
+		rta_put(&m.h, IFA_LOCAL, &a, sizeof(a));
+		rta_put(&m.h, IFA_ADDRESS, &a, sizeof(a));
+		err = rtnl_talk(nl, &m.h);
+		if (err == -EEXIST)
+			err = 0;
+	}
+	close(nl);
+	return err;
+}
+
+/* The shadow namespace for thread @tid's namespace @ino: a descriptor. */
+static int shadow_ns(pid_t tid, ino_t ino)
+{
+	char addrs[sizeof(shadow.addrs)];
+	int err, fd;
+
+	err = wren_addrs(tid, addrs, sizeof(addrs));
+	if (err)
+		return err;
+	if (shadow.fd >= 0 && shadow.for_ino == ino &&
+	    !strcmp(shadow.addrs, addrs))
+		return shadow.fd;
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	err = shadow_fill(addrs);
+	fd = err ? -1 : open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (!err && fd < 0)
+		err = -errno;
+	if (setns(home_ns, CLONE_NEWNET)) {
+		fprintf(stderr, "%s: back to own namespace: %s\n", prog,
+			strerror(errno));
+		exit(EXIT_SETUP);
+	}
+	if (err)
+		return err;
+	/* Sockets made in the old one keep it alive as long as they need. */
+	if (shadow.fd >= 0)
+		close(shadow.fd);
+	shadow.fd = fd;
+	shadow.for_ino = ino;
+	strcpy(shadow.addrs, addrs);
+	return fd;
+}
+
 /*
  * An AF_WREN socket for socket(@domain, @type, @protocol), in the network
  * namespace of thread @tid; a descriptor, or -errno.
  */
+static int make_rtnl_socket(pid_t tid, int type)
+{
+	char path[64];
+	struct stat st;
+	int fd, ns;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)tid);
+	if (stat(path, &st))
+		return -errno;
+	ns = shadow_ns(tid, st.st_ino);
+	if (ns < 0)
+		return ns;
+	if (setns(ns, CLONE_NEWNET))
+		return -errno;
+	fd = socket(AF_NETLINK, type | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		fd = -errno;
+	if (setns(home_ns, CLONE_NEWNET)) {
+		fprintf(stderr, "%s: back to own namespace: %s\n", prog,
+			strerror(errno));
+		exit(EXIT_SETUP);
+	}
+	return fd;
+}
+
 static int make_socket(pid_t tid, int domain, int type, int protocol)
 {
 	int base = type & 0xf, flags = type & ~0xf, fd, err, ns = -1;
@@ -262,6 +455,8 @@ static int make_socket(pid_t tid, int domain, int type, int protocol)
 
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
+	if (domain == AF_NETLINK)
+		return make_rtnl_socket(tid, type);
 	if (base != SOCK_STREAM && base != SOCK_DGRAM)
 		return -ESOCKTNOSUPPORT;
 	switch (protocol) {

@@ -7,6 +7,10 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <linux/errqueue.h>
 #include <pthread.h>
 #include <linux/filter.h>
 #include <sys/epoll.h>
@@ -247,6 +251,129 @@ TEST_F(udp, send_errors)
 	ASSERT_EQ(0, shutdown(self->fd, SHUT_WR));
 	EXPECT_EQ(-1, send(self->fd, "x", 1, MSG_NOSIGNAL));
 	EXPECT_EQ(EPIPE, errno);
+}
+
+/*
+ * IP_RECVERR (glibc's resolver sets it and gives up if it cannot): the
+ * Linux peer's port unreachable reaches even an unconnected socket, as
+ * POLLERR and SO_ERROR, and waits on the error queue: our payload, the
+ * destination as msg_name, sock_extended_err and the sender in the
+ * IP_RECVERR message.  Without it, an unconnected socket hears nothing.
+ */
+TEST_F(udp, recverr_error_queue)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct sock_extended_err) +
+				    sizeof(struct sockaddr_in))];
+		struct cmsghdr align;
+	} u;
+	struct sockaddr_wren from;
+	struct iovec iov;
+	struct msghdr m;
+	struct cmsghdr *c;
+	struct sock_extended_err *ee;
+	struct sockaddr_in *off;
+	char data[64];
+	int one = 1, closed, v;
+	socklen_t len;
+
+	/* A port of the peer's that nobody holds. */
+	closed = ws_peer_udp(0);
+	ASSERT_LE(0, closed);
+	v = ws_local_port(closed);
+	close(closed);
+	closed = v;
+
+	/* Without IP_RECVERR: nothing. */
+	ASSERT_EQ(5, send_to(self->fd, "first", 5, WS_PEER_IP, closed));
+	EXPECT_EQ(0, ws_wait(self->fd, POLLIN, 500) & POLLERR);
+	EXPECT_EQ(-1, recv(self->fd, data, sizeof(data),
+			   MSG_ERRQUEUE | MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+
+	ASSERT_EQ(0, setsockopt(self->fd, SOL_IP, IP_RECVERR, &one,
+				sizeof(one)));
+	len = sizeof(v);
+	ASSERT_EQ(0, getsockopt(self->fd, SOL_IP, IP_RECVERR, &v, &len));
+	EXPECT_EQ(1, v);
+	/* Linux's ICMP rate limit lets one a second through per peer. */
+	wt_msleep(1100);
+	ASSERT_EQ(6, send_to(self->fd, "second", 6, WS_PEER_IP, closed));
+	EXPECT_TRUE(ws_wait(self->fd, POLLIN, 5000) & POLLERR);
+
+	memset(&m, 0, sizeof(m));
+	iov.iov_base = data;
+	iov.iov_len = sizeof(data);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_name = &from;
+	m.msg_namelen = sizeof(from);
+	m.msg_control = u.buf;
+	m.msg_controllen = sizeof(u.buf);
+	ASSERT_EQ(6, recvmsg(self->fd, &m, MSG_ERRQUEUE));
+	EXPECT_EQ(0, memcmp(data, "second", 6));
+	EXPECT_TRUE(m.msg_flags & MSG_ERRQUEUE);
+	EXPECT_EQ(AF_WREN, from.swren_family);
+	EXPECT_EQ(inet_addr(WS_PEER_IP), from.swren_addr);
+	EXPECT_EQ(htons(closed), from.swren_port);
+	c = CMSG_FIRSTHDR(&m);
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(SOL_IP, c->cmsg_level);
+	EXPECT_EQ(IP_RECVERR, c->cmsg_type);
+	ee = (struct sock_extended_err *)CMSG_DATA(c);
+	EXPECT_EQ(ECONNREFUSED, (int)ee->ee_errno);
+	EXPECT_EQ(SO_EE_ORIGIN_ICMP, ee->ee_origin);
+	EXPECT_EQ(ICMP_DEST_UNREACH, ee->ee_type);
+	EXPECT_EQ(ICMP_PORT_UNREACH, ee->ee_code);
+	off = (struct sockaddr_in *)SO_EE_OFFENDER(ee);
+	EXPECT_EQ(AF_INET, off->sin_family);
+	EXPECT_EQ(inet_addr(WS_PEER_IP), off->sin_addr.s_addr);
+
+	/* Taken: the queue is empty and sk_err cleared with it. */
+	EXPECT_EQ(-1, recv(self->fd, data, sizeof(data),
+			   MSG_ERRQUEUE | MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+	len = sizeof(v);
+	ASSERT_EQ(0, getsockopt(self->fd, SOL_SOCKET, SO_ERROR, &v, &len));
+	EXPECT_EQ(0, v);
+}
+
+/* IP_PKTINFO: the interface a datagram came in on and its destination. */
+TEST_F(udp, pktinfo)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} u;
+	struct in_pktinfo *pi;
+	struct cmsghdr *c;
+	struct iovec iov;
+	struct msghdr m;
+	char data[16];
+	int one = 1, port;
+
+	ASSERT_EQ(0, bind_to(self->fd, "0.0.0.0", 0));
+	port = ws_local_port(self->fd);
+	ASSERT_EQ(0, setsockopt(self->fd, SOL_IP, IP_PKTINFO, &one,
+				sizeof(one)));
+	ASSERT_EQ(4, peer_send(self->peer, "pkti", 4, port));
+	ASSERT_TRUE(ws_wait(self->fd, POLLIN, 5000) & POLLIN);
+	memset(&m, 0, sizeof(m));
+	iov.iov_base = data;
+	iov.iov_len = sizeof(data);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = u.buf;
+	m.msg_controllen = sizeof(u.buf);
+	ASSERT_EQ(4, recvmsg(self->fd, &m, 0));
+	c = CMSG_FIRSTHDR(&m);
+	ASSERT_NE(NULL, c);
+	EXPECT_EQ(SOL_IP, c->cmsg_level);
+	EXPECT_EQ(IP_PKTINFO, c->cmsg_type);
+	pi = (struct in_pktinfo *)CMSG_DATA(c);
+	EXPECT_EQ((int)if_nametoindex("eth0"), pi->ipi_ifindex);
+	EXPECT_EQ(inet_addr(WS_WREN_IP), pi->ipi_addr.s_addr);
+	EXPECT_EQ(inet_addr(WS_WREN_IP), pi->ipi_spec_dst.s_addr);
 }
 
 TEST_F(udp, shutdown_unconnected)
