@@ -52,7 +52,7 @@ done
 # Debian's clients and servers, for wren-run's tests (tools/tests/real_*.c),
 # with what ldd does not show: config trees, PAM's dlopen'ed modules, the
 # users they run as.  Host keys and large files are made at run time.
-for b in curl wget ab getent ssh scp ssh-keygen; do
+for b in curl wget ab getent ssh scp ssh-keygen setpriv; do
 	copy_with_libs "/usr/bin/$b" "/usr/bin/$b"
 done
 for b in nginx sshd dnsmasq; do
