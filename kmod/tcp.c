@@ -126,6 +126,20 @@ void wren_tcp_done_err(struct sock *sk, int err)
 		sk_error_report(sk);
 }
 
+/*
+ * TCP_NOTSENT_LOWAT, as Linux's tcp_stream_memory_free(): the socket is
+ * writable while fewer than lowat bytes wait unsent (wake: the wake-up
+ * test asks for half that, so writers wake with room for a write).
+ */
+static bool wren_tcp_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	u32 lowat = READ_ONCE(tp->notsent_lowat);
+	u32 notsent = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_nxt);
+
+	return !lowat || ((u64)notsent << wake) < lowat;
+}
+
 /* Space freed in the send queue: wake writers (as sk_stream_write_space). */
 void wren_tcp_write_space(struct sock *sk)
 {
@@ -225,6 +239,7 @@ void wren_tcp_init_child(struct sock *child, struct sock *parent)
 	wren_tcp_init_common(child);
 	ctp->nodelay = lp->nodelay;
 	ctp->cork = lp->cork;
+	ctp->notsent_lowat = lp->notsent_lowat;
 	ctp->user_mss = lp->user_mss;
 	ctp->keepidle = lp->keepidle;
 	ctp->keepintvl = lp->keepintvl;
@@ -1278,6 +1293,11 @@ int wren_tcp_setsockopt(struct socket *sock, int level, int optname,
 		if (!val)
 			wren_tcp_push(sk, 0);
 		break;
+	case TCP_NOTSENT_LOWAT:
+		/* As Linux: any value; a negative one is a large limit. */
+		WRITE_ONCE(tp->notsent_lowat, (u32)val);
+		sk->sk_write_space(sk);
+		break;
 	case TCP_MAXSEG:
 		if (val && (val < (int)WREN_TCP_MSS_MIN || val > 65535)) {
 			err = -EINVAL;
@@ -1399,6 +1419,9 @@ int wren_tcp_getsockopt(struct socket *sock, int level, int optname,
 	case TCP_CORK:
 		val = tp->cork;
 		break;
+	case TCP_NOTSENT_LOWAT:
+		val = READ_ONCE(tp->notsent_lowat);
+		break;
 	case TCP_MAXSEG:
 		val = tp->mss_cache;
 		if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN)
@@ -1443,6 +1466,7 @@ struct proto wren_tcp_prot = {
 	.close		= wren_tcp_close,
 	.disconnect	= wren_tcp_disconnect,
 	.keepalive	= wren_tcp_keepalive,
+	.stream_memory_free = wren_tcp_stream_memory_free,
 	.backlog_rcv	= wren_tcp_v4_do_rcv,
 	.release_cb	= wren_tcp_release_cb,
 	.get_port	= wren_tcp_get_port,

@@ -333,6 +333,9 @@ struct wren_tcp_sock {
 	u8	cork;		/* TCP_CORK: only full segments, until uncorked
 				 * or the persist timer's ceiling (one RTO)
 				 */
+	u32	notsent_lowat;	/* TCP_NOTSENT_LOWAT: writable only while fewer
+				 * unsent bytes wait; 0: no limit
+				 */
 	u32	ts_recent;	/* peer's latest TSval to echo */
 	u32	ts_recent_stamp;	/* seconds when it was saved */
 	u32	tsoffset;	/* random offset of our TSval clock */

@@ -778,6 +778,10 @@ bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
 
 	if (sent) {
 		tp->lsndtime = jiffies;
+		/* Sending, not acking, is what lowers the unsent bytes. */
+		if (tp->notsent_lowat && sk->sk_socket &&
+		    test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+			sk->sk_write_space(sk);
 		if (!timer_pending(&tp->rtx_timer) ||
 		    tp->timer_mode != WREN_TCP_TIMER_RTO)
 			wren_tcp_rearm_rto(sk);

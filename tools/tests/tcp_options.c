@@ -5,7 +5,8 @@
  *   sock.*      TCP_CONGESTION, TCP_NODELAY and WREN_TCP_INFO on a connection
  *   peer.*      socket option round trips (and the errnos of bad values);
  *               TCP_CORK holding a short segment until uncorked, TCP_NODELAY
- *               set, or the persist timer's ceiling;
+ *               set, or the persist timer's ceiling; TCP_NOTSENT_LOWAT
+ *               bounding what a writer queues;
  *               WREN_TCP_INFO moving during a transfer; TCP_MAXSEG before
  *               connect, as the Linux peer sees it; Linux's TCP_INFO on an
  *               AF_WREN socket during a transfer
@@ -218,6 +219,66 @@ TEST_F_TIMEOUT(peer, cork_holds_short_segments, 60)
 	ASSERT_EQ(0, setint(self->w, IPPROTO_TCP, TCP_NODELAY, 1));
 	EXPECT_EQ(7, drain_within(self->l, 150));
 	EXPECT_EQ(1, getint(self->w, IPPROTO_TCP, TCP_CORK));
+}
+
+/* Bytes a non-blocking socket takes before EAGAIN, peer not reading. */
+static long long fill(int fd)
+{
+	static char buf[4096];
+	long long n = 0;
+	ssize_t r;
+	int idle = 0;
+
+	/* Until nothing more goes in for a while (ACKs may still free room). */
+	while (idle < 5) {
+		r = send(fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (r > 0) {
+			n += r;
+			idle = 0;
+		} else {
+			idle++;
+			wt_msleep(100);
+		}
+	}
+	return n;
+}
+
+/*
+ * TCP_NOTSENT_LOWAT (as Linux): writable only while fewer bytes than the
+ * limit wait unsent, so a writer that the peer does not keep up with
+ * queues a little beyond what is in flight instead of SO_SNDBUF's worth;
+ * once the peer reads, it is writable again.
+ */
+TEST_F_TIMEOUT(peer, notsent_lowat_bounds_the_queue, 90)
+{
+	int w2 = -1, l2 = -1, small = 65536, unsent = -1;
+	long long plain, low;
+	static char sink[65536];
+
+	ASSERT_EQ(0, tt_pair(self->port + 14, &self->w, &self->l));
+	ASSERT_EQ(0, tt_pair(self->port + 15, &w2, &l2));
+	EXPECT_EQ(0, getint(self->w, IPPROTO_TCP, TCP_NOTSENT_LOWAT));
+	ASSERT_EQ(0, setint(self->w, IPPROTO_TCP, TCP_NOTSENT_LOWAT, 16384));
+	EXPECT_EQ(16384, getint(self->w, IPPROTO_TCP, TCP_NOTSENT_LOWAT));
+	setint(self->l, SOL_SOCKET, SO_RCVBUF, small);
+	setint(l2, SOL_SOCKET, SO_RCVBUF, small);
+
+	low = fill(self->w);
+	plain = fill(w2);
+	TH_LOG("taken before EAGAIN: %lld bytes with a 16 KiB lowat, %lld without",
+	       low, plain);
+	EXPECT_LT(low * 2, plain);
+	/* Unsent: under the limit plus the one 4 KiB write that crossed it. */
+	ASSERT_EQ(0, ioctl(self->w, SIOCOUTQNSD, &unsent));
+	EXPECT_GE(16384 + 4096, unsent);
+	EXPECT_EQ(0, ws_wait(self->w, POLLOUT, 300) & POLLOUT);
+	/* The peer reads: the unsent bytes go, and POLLOUT comes back. */
+	while (recv(self->l, sink, sizeof(sink), MSG_DONTWAIT) > 0 ||
+	       !(ws_wait(self->w, POLLOUT, 100) & POLLOUT))
+		;
+	EXPECT_TRUE(ws_wait(self->w, POLLOUT, 1000) & POLLOUT);
+	close(w2);
+	close(l2);
 }
 
 /* WREN_TCP_INFO during a bulk send: cwnd grows, RTT is measured. */
