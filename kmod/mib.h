@@ -93,6 +93,7 @@ enum wren_mib_field {
 	WREN_MIB_TcpExt_TCPChallengeACK,
 	WREN_MIB_TcpExt_TCPChallengeACKLimited,
 	WREN_MIB_TcpExt_TCPSYNChallenge,
+	WREN_MIB_TcpExt_TCPDeferAcceptDrop,
 	WREN_MIB_TcpExt_TCPOFOQueue,
 	WREN_MIB_TcpExt_TCPOFODrop,
 	WREN_MIB_TcpExt_TCPOFOMerge,

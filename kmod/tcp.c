@@ -240,6 +240,7 @@ void wren_tcp_init_child(struct sock *child, struct sock *parent)
 	ctp->nodelay = lp->nodelay;
 	ctp->cork = lp->cork;
 	ctp->notsent_lowat = lp->notsent_lowat;
+	ctp->defer_accept = lp->defer_accept;
 	ctp->user_mss = lp->user_mss;
 	ctp->keepidle = lp->keepidle;
 	ctp->keepintvl = lp->keepintvl;
@@ -1244,6 +1245,37 @@ static void wren_tcp_fill_linux_info(struct sock *sk, struct tcp_info *li)
 	li->tcpi_notsent_bytes = i.notsent_bytes;
 }
 
+/*
+ * TCP_DEFER_ACCEPT's seconds as SYN-ACK retransmits and back, as Linux
+ * counts them: the first after the initial RTO (1 s), each next one after
+ * twice as long, at most WREN_TCP_RTO_MAX apart.
+ */
+static u8 wren_tcp_secs_to_retrans(int secs)
+{
+	int gap = 1, waited = 1;
+	u8 n = 1;
+
+	if (secs <= 0)
+		return 0;
+	while (secs > waited && n < 255) {
+		n++;
+		gap = min_t(int, gap * 2, WREN_TCP_RTO_MAX / HZ);
+		waited += gap;
+	}
+	return n;
+}
+
+static int wren_tcp_retrans_to_secs(u8 n)
+{
+	int gap = 1, waited = n ? 1 : 0;
+
+	while (n-- > 1) {
+		gap = min_t(int, gap * 2, WREN_TCP_RTO_MAX / HZ);
+		waited += gap;
+	}
+	return waited;
+}
+
 int wren_tcp_setsockopt(struct socket *sock, int level, int optname,
 			sockptr_t optval, unsigned int optlen)
 {
@@ -1292,6 +1324,9 @@ int wren_tcp_setsockopt(struct socket *sock, int level, int optname,
 		tp->cork = !!val;
 		if (!val)
 			wren_tcp_push(sk, 0);
+		break;
+	case TCP_DEFER_ACCEPT:
+		tp->defer_accept = wren_tcp_secs_to_retrans(val);
 		break;
 	case TCP_NOTSENT_LOWAT:
 		/* As Linux: any value; a negative one is a large limit. */
@@ -1421,6 +1456,9 @@ int wren_tcp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TCP_NOTSENT_LOWAT:
 		val = READ_ONCE(tp->notsent_lowat);
+		break;
+	case TCP_DEFER_ACCEPT:
+		val = wren_tcp_retrans_to_secs(READ_ONCE(tp->defer_accept));
 		break;
 	case TCP_MAXSEG:
 		val = tp->mss_cache;

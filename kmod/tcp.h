@@ -336,6 +336,9 @@ struct wren_tcp_sock {
 	u32	notsent_lowat;	/* TCP_NOTSENT_LOWAT: writable only while fewer
 				 * unsent bytes wait; 0: no limit
 				 */
+	u8	defer_accept;	/* TCP_DEFER_ACCEPT, as SYN-ACK retransmits:
+				 * a listener's, copied to its children
+				 */
 	u32	ts_recent;	/* peer's latest TSval to echo */
 	u32	ts_recent_stamp;	/* seconds when it was saved */
 	u32	tsoffset;	/* random offset of our TSval clock */
@@ -428,7 +431,8 @@ struct wren_tcp_sock {
 	/* Child: its listener (referenced) until accepted or dropped. */
 	struct sock		*parent;
 	struct list_head	acc_node;
-	u8			in_synq:1, in_accq:1, destroyed:1;
+	/* defer_acked: a bare ACK came while TCP_DEFER_ACCEPT waits. */
+	u8			in_synq:1, in_accq:1, destroyed:1, defer_acked:1;
 	u8			ackq_queued;	/* on this CPU's ACK queue */
 	u8			rx_deferred;	/* WREN_TCP_DEFER_* */
 	struct list_head	ackq_node;

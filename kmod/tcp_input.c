@@ -1341,6 +1341,18 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			wren_tcp_send_reset_reply(sock_net(sk), skb);
 			goto drop;
 		}
+		/*
+		 * TCP_DEFER_ACCEPT: a bare ACK does not make the connection
+		 * acceptable until the deferral's SYN-ACK retransmits are
+		 * spent (the last one asks for another ACK); data does.
+		 */
+		if (tp->parent && tcb->end_seq == tcb->seq &&
+		    !(flags & WREN_TCPHDR_FIN) &&
+		    tp->retransmits < tp->defer_accept) {
+			tp->defer_acked = 1;
+			WREN_INC(tp->tbl->wn, TcpExt, TCPDeferAcceptDrop);
+			goto drop;
+		}
 		tp->snd_wnd = (u32)tcb->window << tp->snd_wscale;
 		tp->max_window = tp->snd_wnd;
 		tp->snd_wl1 = tcb->seq;

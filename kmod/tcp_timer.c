@@ -65,6 +65,9 @@ static void wren_tcp_retransmit_timer(struct sock *sk)
 		break;
 	case TCP_SYN_RECV:
 		limit = tp->parent ? WREN_TCP_SYNACK_RETRIES : tp->syn_retries;
+		/* Deferring after the peer's ACK: wait out the deferral. */
+		if (tp->parent && tp->defer_acked)
+			limit = max_t(int, limit, tp->defer_accept);
 		break;
 	default:
 		limit = sock_flag(sk, SOCK_DEAD) ? WREN_TCP_ORPHAN_RETRIES :
@@ -87,12 +90,20 @@ static void wren_tcp_retransmit_timer(struct sock *sk)
 		if (tp->retransmits >= 3)
 			wren_tcp_route(sk);
 	}
+	/*
+	 * Deferring (TCP_DEFER_ACCEPT) after the peer's ACK: as Linux, no
+	 * SYN-ACK until the deferral's last, which asks for one more ACK.
+	 */
+	if (sk->sk_state == TCP_SYN_RECV && tp->parent && tp->defer_acked &&
+	    tp->retransmits + 1 < tp->defer_accept)
+		goto backoff;
 	if (wren_tcp_retransmit_skb(sk, skb)) {
 		/* Local congestion: try again soon, without backing off. */
 		wren_tcp_reset_rtx_timer(sk, WREN_TCP_TIMER_RTO,
 					 WREN_TCP_RTO_MIN);
 		return;
 	}
+backoff:
 	tp->retransmits++;
 	if (tp->backoff < 16)
 		tp->backoff++;

@@ -6,7 +6,7 @@
  *   peer.*      socket option round trips (and the errnos of bad values);
  *               TCP_CORK holding a short segment until uncorked, TCP_NODELAY
  *               set, or the persist timer's ceiling; TCP_NOTSENT_LOWAT
- *               bounding what a writer queues;
+ *               bounding what a writer queues; TCP_DEFER_ACCEPT;
  *               WREN_TCP_INFO moving during a transfer; TCP_MAXSEG before
  *               connect, as the Linux peer sees it; Linux's TCP_INFO on an
  *               AF_WREN socket during a transfer
@@ -14,6 +14,7 @@
  *               timestamps; wren's SYN offers them, and a peer that offers
  *               none gets segments without them and an unscaled window
  */
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -279,6 +280,59 @@ TEST_F_TIMEOUT(peer, notsent_lowat_bounds_the_queue, 90)
 	EXPECT_TRUE(ws_wait(self->w, POLLOUT, 1000) & POLLOUT);
 	close(w2);
 	close(l2);
+}
+
+/*
+ * TCP_DEFER_ACCEPT (nginx's "listen ... deferred"), as Linux: a connection
+ * whose client has sent nothing is not acceptable until the deferral is
+ * over (its seconds read back as Linux rounds them to SYN-ACK
+ * retransmits: 2 s -> 3 s); one that has sent data is, at once.
+ */
+TEST_F_TIMEOUT(peer, defer_accept_waits_for_data, 60)
+{
+	long long drops = tt_tcpext("TCPDeferAcceptDrop");
+	int lfd, c1, c2, a;
+	char b[8];
+	double t0;
+
+	lfd = tt_listener(self->port + 16, 8);
+	ASSERT_LE(0, lfd);
+	EXPECT_EQ(0, getint(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT));
+	ASSERT_EQ(0, setint(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, 2));
+	EXPECT_EQ(3, getint(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT));
+	ASSERT_EQ(0, fcntl(lfd, F_SETFL, O_NONBLOCK));
+
+	/* A silent client: nothing to accept while the deferral lasts. */
+	t0 = wt_now();
+	c1 = tt_linux_client(self->port + 16);
+	ASSERT_LE(0, c1);
+	wt_msleep(500);
+	EXPECT_EQ(-1, accept(lfd, NULL, NULL));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_LT(drops, tt_tcpext("TCPDeferAcceptDrop"));
+
+	/* A client that speaks is accepted at once, its data waiting. */
+	c2 = tt_linux_client(self->port + 16);
+	ASSERT_LE(0, c2);
+	ASSERT_EQ(3, write(c2, "GET", 3));
+	ASSERT_TRUE(ws_wait(lfd, POLLIN, 2000) & POLLIN);
+	a = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, a);
+	EXPECT_EQ(3, recv(a, b, sizeof(b), MSG_DONTWAIT));
+	close(a);
+
+	/* The silent one, once the deferral is over. */
+	ASSERT_TRUE(ws_wait(lfd, POLLIN, 20000) & POLLIN);
+	TH_LOG("the silent connection became acceptable after %.1f s",
+	       wt_now() - t0);
+	EXPECT_LE(1.0, wt_now() - t0);
+	a = accept(lfd, NULL, NULL);
+	EXPECT_LE(0, a);
+	EXPECT_TRUE(tt_alive(a, c1));
+	close(a);
+	close(c1);
+	close(c2);
+	close(lfd);
 }
 
 /* WREN_TCP_INFO during a bulk send: cwnd grows, RTT is measured. */
