@@ -8,6 +8,7 @@
  * Linux's UDP rules.  TCP keeps its own bind buckets (tcp_hash.c).
  * Locking is described at struct wren_port_table (sock.h).
  */
+#include <linux/jhash.h>
 #include <linux/proc_fs.h>
 #include <linux/random.h>
 #include <linux/seq_file.h>
@@ -153,13 +154,21 @@ static int wren_sock_score(const struct sock *sk)
 	return score;
 }
 
+/*
+ * The best match; among an SO_REUSEPORT group that shares the best score
+ * (bind let them share the port: same owner), the one a hash of the
+ * 4-tuple picks, so a flow stays with one socket and flows spread over the
+ * group, as Linux's reuseport_select_sock() by hash.
+ */
 struct sock *wren_port_lookup_rcu(struct wren_port_table *t,
 				  __be32 raddr, __be16 rport,
 				  __be32 laddr, u16 lport, int dif)
 {
+	static u32 wren_reuseport_secret __read_mostly;
 	struct sock *best = NULL;
 	struct wren_sock *ws;
 	int best_score = 0;
+	u32 group = 0, pick;
 
 	hlist_for_each_entry_rcu(ws, wren_port_bucket(t, lport), port_node) {
 		int score;
@@ -171,9 +180,30 @@ struct sock *wren_port_lookup_rcu(struct wren_port_table *t,
 		if (score > best_score) {
 			best = &ws->sk;
 			best_score = score;
+			group = 0;
 		}
+		if (score == best_score && ws->sk.sk_reuseport)
+			group++;
 	}
-	return best;
+	if (group < 2 || !best->sk_reuseport)
+		return best;
+
+	net_get_random_once(&wren_reuseport_secret,
+			    sizeof(wren_reuseport_secret));
+	pick = reciprocal_scale(jhash_3words((__force u32)raddr,
+					     (__force u32)laddr,
+					     (__force u32)rport << 16 | lport,
+					     wren_reuseport_secret), group);
+	hlist_for_each_entry_rcu(ws, wren_port_bucket(t, lport), port_node) {
+		if (!ws->sk.sk_reuseport ||
+		    wren_sock_score(&ws->sk) != best_score ||
+		    !wren_sock_match(t, &ws->sk, raddr, rport, laddr, lport,
+				     dif))
+			continue;
+		if (!pick--)
+			return &ws->sk;
+	}
+	return best;	/* the group changed under us: any member will do */
 }
 
 /* ---- /proc/net/wren/{udp,ping} -------------------------------------------- */

@@ -153,7 +153,9 @@ void wren_port_put(struct wren_port_table *t, struct sock *sk);
  * The best socket for a datagram from raddr:rport to laddr:lport arriving
  * on ifindex dif (0: do not check the bound device).  The connected peer's
  * port is compared only when the table's protocol has ports on both ends
- * (UDP, not ICMP echo).  Caller holds RCU; no reference is taken.
+ * (UDP, not ICMP echo).  An SO_REUSEPORT group at the best score shares
+ * the flows by a hash of the 4-tuple.  Caller holds RCU; no reference is
+ * taken.
  */
 struct sock *wren_port_lookup_rcu(struct wren_port_table *t,
 				  __be32 raddr, __be16 rport,

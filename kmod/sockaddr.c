@@ -16,6 +16,10 @@
  *            address; any other IPv6 address is unreachable (wren has no
  *            IPv6 on the wire).  IPV6_V6ONLY is kept as Linux keeps it.
  *
+ * SOL_WREN's other option, WREN_SO_REUSEPORT (SO_REUSEPORT, which the
+ * socket core keeps to AF_INET/AF_INET6), is set here too, since every
+ * SOL_WREN option comes here.
+ *
  * Every parse and every format of a user address goes through here, so
  * a transport sees only (address, port) and the errors are Linux's for
  * the family the program asked for.
@@ -153,7 +157,8 @@ int wren_addr_setsockopt(struct sock *sk, int level, int optname,
 	struct wren_sock *ws = wren_sk(sk);
 	int val, err = 0;
 
-	if (level == SOL_WREN && optname != WREN_SO_FAMILY)
+	if (level == SOL_WREN && optname != WREN_SO_FAMILY &&
+	    optname != WREN_SO_REUSEPORT)
 		return -ENOPROTOOPT;
 	if (level == SOL_IPV6 &&
 	    (optname != IPV6_V6ONLY || READ_ONCE(ws->addr_form) != AF_INET6))
@@ -164,7 +169,10 @@ int wren_addr_setsockopt(struct sock *sk, int level, int optname,
 		return -EFAULT;
 
 	lock_sock(sk);
-	if (level == SOL_WREN) {
+	if (level == SOL_WREN && optname == WREN_SO_REUSEPORT) {
+		/* Not an address form: here because SOL_WREN comes here. */
+		sk->sk_reuseport = !!val;
+	} else if (level == SOL_WREN) {
 		/* The form is chosen before the socket has an address. */
 		if (!wren_addr_form_ok(val) || ws->num ||
 		    sk->sk_state != TCP_CLOSE)
@@ -190,6 +198,8 @@ int wren_addr_getsockopt(struct sock *sk, int level, int optname,
 
 	if (level == SOL_WREN && optname == WREN_SO_FAMILY)
 		val = READ_ONCE(ws->addr_form);
+	else if (level == SOL_WREN && optname == WREN_SO_REUSEPORT)
+		val = sk->sk_reuseport;
 	else if (level == SOL_IPV6 && optname == IPV6_V6ONLY &&
 		 READ_ONCE(ws->addr_form) == AF_INET6)
 		val = READ_ONCE(ws->v6only);

@@ -376,6 +376,79 @@ TEST_F(udp, pktinfo)
 	EXPECT_EQ(inet_addr(WS_WREN_IP), pi->ipi_spec_dst.s_addr);
 }
 
+/* How many datagrams wait on @fd; they are read and dropped. */
+static int drain_count(int fd)
+{
+	char b[64];
+	int n = 0;
+
+	while (recv(fd, b, sizeof(b), MSG_DONTWAIT) > 0)
+		n++;
+	return n;
+}
+
+/*
+ * SO_REUSEPORT (set as SOL_WREN/WREN_SO_REUSEPORT, since Debian's kernel
+ * refuses SOL_SOCKET's to other families): a group of sockets on one port
+ * shares the flows by a hash of the 4-tuple, as Linux's: 32 senders
+ * (source ports) spread over both members, and each sender's datagrams
+ * stay with one member.
+ */
+TEST_F(udp, reuseport_group_balances)
+{
+	int a = socket(AF_WREN, SOCK_DGRAM, 0);
+	int b = socket(AF_WREN, SOCK_DGRAM, 0);
+	int one = 1, port, i, na = 0, nb = 0, split = 0, v = 0;
+	int senders[32];
+	socklen_t len;
+
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	/* The socket core keeps SOL_SOCKET's to AF_INET/AF_INET6 sockets. */
+	EXPECT_EQ(-1, setsockopt(a, SOL_SOCKET, SO_REUSEPORT, &one,
+				 sizeof(one)));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	ASSERT_EQ(0, setsockopt(a, SOL_WREN, WREN_SO_REUSEPORT, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, setsockopt(b, SOL_WREN, WREN_SO_REUSEPORT, &one,
+				sizeof(one)));
+	len = sizeof(v);
+	ASSERT_EQ(0, getsockopt(a, SOL_SOCKET, SO_REUSEPORT, &v, &len));
+	EXPECT_EQ(1, v);
+	ASSERT_EQ(0, bind_to(a, "0.0.0.0", 0));
+	port = ws_local_port(a);
+	ASSERT_EQ(0, bind_to(b, "0.0.0.0", port));
+	for (i = 0; i < 32; i++) {
+		senders[i] = ws_peer_udp(0);
+		ASSERT_LE(0, senders[i]);
+	}
+	for (i = 0; i < 32; i++) {
+		int ga, gb;
+
+		/* Three datagrams from one sender: one member gets all. */
+		ASSERT_EQ(3, peer_send(senders[i], "one", 3, port));
+		ASSERT_EQ(3, peer_send(senders[i], "two", 3, port));
+		ASSERT_EQ(3, peer_send(senders[i], "six", 3, port));
+		WT_WAIT(2000, ws_wait(a, POLLIN, 0) || ws_wait(b, POLLIN, 0));
+		wt_msleep(30);
+		ga = drain_count(a);
+		gb = drain_count(b);
+		EXPECT_EQ(3, ga + gb) TH_LOG("sender %d: %d + %d", i, ga, gb);
+		if (ga && gb)
+			split++;
+		na += !!ga;
+		nb += !!gb;
+		close(senders[i]);
+	}
+	TH_LOG("32 senders: %d went to the first member, %d to the second",
+	       na, nb);
+	EXPECT_EQ(0, split);
+	EXPECT_LE(4, na);
+	EXPECT_LE(4, nb);
+	close(a);
+	close(b);
+}
+
 TEST_F(udp, shutdown_unconnected)
 {
 	char c;

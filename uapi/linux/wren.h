@@ -55,6 +55,15 @@ struct sockaddr_wren {
  */
 #define SOL_WREN		0x77726e	/* "wrn" */
 #define WREN_SO_FAMILY		1
+/*
+ * SOL_WREN/WREN_SO_REUSEPORT (int, read back with getsockopt) is
+ * SO_REUSEPORT for wren sockets: Linux's socket core refuses
+ * setsockopt(SOL_SOCKET, SO_REUSEPORT) (EOPNOTSUPP) to every family but
+ * AF_INET and AF_INET6.  getsockopt(SOL_SOCKET, SO_REUSEPORT) reads the
+ * same flag.  UDP sockets of one owner sharing a port this way share its
+ * flows by a hash of the 4-tuple, as Linux's.
+ */
+#define WREN_SO_REUSEPORT	2
 
 /* ---- TCP ------------------------------------------------------------------ */
 /*
