@@ -34,21 +34,6 @@ static int make_big(void)
 		     " && ln -sf " BIG " /var/www/html/big", BIG_BYTES);
 }
 
-/* Whether the sha256 of file @a (here) equals that of @b. */
-static bool same_sha(const char *a, const char *b)
-{
-	char *x = wt_out("sha256sum < %s", a);
-	char *y = wt_out("sha256sum < %s", b);
-	bool same = x && y && !strcmp(x, y) && strlen(x) > 64;
-
-	if (!same)
-		fprintf(stderr, "# sha256 %s: %s\n# sha256 %s: %s\n", a,
-			x ? x : "?", b, y ? y : "?");
-	free(x);
-	free(y);
-	return same;
-}
-
 /* Whether an HTTP GET of @url from namespace @ns answers 200. */
 static bool http_ok(const char *ns, const char *url)
 {
@@ -124,7 +109,7 @@ TEST_F_TIMEOUT(http, curl_64m_from_nginx_on_linux, 300)
 			   "%%{speed_download} B/s\\n' http://%s:%d/big",
 			   WS_PEER_IP, PEER_PORT))
 		wt_sh("ls -l /tmp/http.out; wrenstat -tn");
-	EXPECT_TRUE(same_sha(BIG, "/tmp/http.out"));
+	EXPECT_TRUE(wt_same_sha256(BIG, "/tmp/http.out"));
 	EXPECT_LT(self->opens, nt_mib(NULL, "Tcp", "ActiveOpens"));
 }
 
@@ -134,7 +119,7 @@ TEST_F_TIMEOUT(http, wget_64m_from_nginx_on_linux, 300)
 	ASSERT_NE(NULL, self->nginx);
 	EXPECT_EQ(0, wt_sh(RUN " wget -q -T 240 -O /tmp/http.out http://%s:%d/big",
 			   WS_PEER_IP, PEER_PORT));
-	EXPECT_TRUE(same_sha(BIG, "/tmp/http.out"));
+	EXPECT_TRUE(wt_same_sha256(BIG, "/tmp/http.out"));
 	EXPECT_LT(self->opens, nt_mib(NULL, "Tcp", "ActiveOpens"));
 }
 
@@ -147,7 +132,7 @@ TEST_F_TIMEOUT(http, linux_curl_64m_from_wren_nginx, 300)
 			     "-w '# curl: %%{size_download} bytes, "
 			     "%%{speed_download} B/s\\n' http://%s/big",
 			     WS_WREN_IP));
-	EXPECT_TRUE(same_sha(BIG, "/tmp/http.out"));
+	EXPECT_TRUE(wt_same_sha256(BIG, "/tmp/http.out"));
 	EXPECT_LT(self->passive, nt_mib(NULL, "Tcp", "PassiveOpens"));
 	/* Both of Debian's listeners: 80 and the V6ONLY [::]:80. */
 	EXPECT_EQ(0, wt_sh("wrenstat -ltn | grep -q ':80 '"));

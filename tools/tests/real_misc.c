@@ -45,17 +45,6 @@ static int lo_frames(int fd)
 	return n;
 }
 
-static bool same_sha(const char *a, const char *b)
-{
-	char *x = wt_out("sha256sum < %s", a);
-	char *y = wt_out("sha256sum < %s", b);
-	bool same = x && y && strlen(x) > 64 && !strcmp(x, y);
-
-	free(x);
-	free(y);
-	return same;
-}
-
 FIXTURE(misc) {
 	struct nt_raw wire, peer;
 	struct wt_bg *srv;
@@ -108,7 +97,7 @@ TEST_F_TIMEOUT(misc, loopback_tcp_64m_socat, 300)
 	EXPECT_EQ(0, wt_sh(RUN " socat -u OPEN:" LO_BIG " TCP:127.0.0.1:%d",
 			   self->port));
 	EXPECT_EQ(0, wt_bg_wait(self->srv, 60000));
-	EXPECT_TRUE(same_sha(LO_BIG, "/tmp/lo.out"));
+	EXPECT_TRUE(wt_same_sha256(LO_BIG, "/tmp/lo.out"));
 	EXPECT_EQ(passive + 1, nt_mib(NULL, "Tcp", "PassiveOpens"));
 	/* Not through Linux's loopback: it moved far less than 64 MiB. */
 	EXPECT_GT(lo_tx + WT_MIB, wt_if_stat("lo", "tx_bytes"));

@@ -25,21 +25,6 @@ static int make_keys(void)
 		     "head -c %lld /dev/urandom > " FILE16, 16 * WT_MIB);
 }
 
-/* Whether files @a and @b have the same sha256. */
-static bool same_sha(const char *a, const char *b)
-{
-	char *x = wt_out("sha256sum < %s", a);
-	char *y = wt_out("sha256sum < %s", b);
-	bool same = x && y && strlen(x) > 64 && !strcmp(x, y);
-
-	if (!same)
-		fprintf(stderr, "# sha256 %s: %s\n# sha256 %s: %s\n", a,
-			x ? x : "?", b, y ? y : "?");
-	free(x);
-	free(y);
-	return same;
-}
-
 FIXTURE(ssh) {
 	struct wt_bg *sshd;
 	int port;
@@ -102,10 +87,10 @@ TEST_F_TIMEOUT(ssh, wren_sshd, 240)
 	free(want);
 	EXPECT_EQ(0, wt_peer("scp -q " SSH_OPTS " -P %d " FILE16
 			     " root@%s:" FILE16 ".up", self->port, WS_WREN_IP));
-	EXPECT_TRUE(same_sha(FILE16, FILE16 ".up"));
+	EXPECT_TRUE(wt_same_sha256(FILE16, FILE16 ".up"));
 	EXPECT_EQ(0, wt_peer("scp -q " SSH_OPTS " -P %d root@%s:" FILE16
 			     " " FILE16 ".down", self->port, WS_WREN_IP));
-	EXPECT_TRUE(same_sha(FILE16, FILE16 ".down"));
+	EXPECT_TRUE(wt_same_sha256(FILE16, FILE16 ".down"));
 	EXPECT_LE(passive + 3, nt_mib(NULL, "Tcp", "PassiveOpens"));
 }
 
@@ -124,10 +109,10 @@ TEST_F_TIMEOUT(ssh, wren_ssh_and_scp, 240)
 	free(out);
 	EXPECT_EQ(0, wt_sh(RUN " scp -q " SSH_OPTS " -P %d " FILE16
 			   " root@%s:" FILE16 ".up", self->port, WS_PEER_IP));
-	EXPECT_TRUE(same_sha(FILE16, FILE16 ".up"));
+	EXPECT_TRUE(wt_same_sha256(FILE16, FILE16 ".up"));
 	EXPECT_EQ(0, wt_sh(RUN " scp -q " SSH_OPTS " -P %d root@%s:" FILE16
 			   " " FILE16 ".down", self->port, WS_PEER_IP));
-	EXPECT_TRUE(same_sha(FILE16, FILE16 ".down"));
+	EXPECT_TRUE(wt_same_sha256(FILE16, FILE16 ".down"));
 	EXPECT_LE(opens + 3, nt_mib(NULL, "Tcp", "ActiveOpens"));
 }
 

@@ -318,6 +318,20 @@ char *wt_peer_out(const char *fmt, ...)
 	return WT_VOUT(WT_PEER_NS);
 }
 
+bool wt_same_sha256(const char *a, const char *b)
+{
+	char *x = wt_out("sha256sum < %s", a);
+	char *y = wt_out("sha256sum < %s", b);
+	bool same = x && y && strlen(x) > 64 && !strcmp(x, y);
+
+	if (!same)
+		fprintf(stderr, "# sha256 %s: %s\n# sha256 %s: %s\n", a,
+			x ? x : "?", b, y ? y : "?");
+	free(x);
+	free(y);
+	return same;
+}
+
 struct wt_bg *wt_bg_start(const char *ns, const char *fmt, ...)
 {
 	struct wt_bg *bg = calloc(1, sizeof(*bg));

@@ -122,6 +122,11 @@ int wt_peerq(const char *fmt, ...) __printf(1, 2);
 char *wt_run_out(const char *ns, int *status, const char *cmd);
 char *wt_out(const char *fmt, ...) __printf(1, 2);
 char *wt_peer_out(const char *fmt, ...) __printf(1, 2);
+/*
+ * Whether files @a and @b (paths in the guest's one file system) have the
+ * same sha256; when not, both sums go to stderr.  Uses sha256sum.
+ */
+bool wt_same_sha256(const char *a, const char *b);
 /* Exit status of the last wt_out()/wt_peer_out()/wt_qmon_out(). */
 extern int wt_out_status;
 
