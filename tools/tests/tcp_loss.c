@@ -118,7 +118,12 @@ TEST_F_TIMEOUT(peer, hystart_ends_slow_start_on_delay, 200)
 	EXPECT_EQ(1, det);
 	EXPECT_LE(16, cwnd);		/* HyStart waits for 16 segments */
 	EXPECT_GE(HS_MAX_CWND, cwnd);
-	EXPECT_EQ((unsigned int)cwnd, ti.snd_ssthresh);
+	/*
+	 * Its ssthresh stands unless a loss recovery set another (as under
+	 * the debug kernel, whose slowness brings spurious timeouts).
+	 */
+	if (!ti.total_retrans)
+		EXPECT_EQ((unsigned int)cwnd, ti.snd_ssthresh);
 }
 
 /*

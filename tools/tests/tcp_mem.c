@@ -264,7 +264,14 @@ TEST_F_TIMEOUT(many, thousand_connections_no_leak, 300)
 	ASSERT_EQ(0, wt_mem_snapshot(&m1, true));
 	TH_LOG("Slab %lld -> %lld KiB, SUnreclaim %lld -> %lld KiB",
 	       m0.slab, m1.slab, m0.sunreclaim, m1.sunreclaim);
-	/* A thousand leaked sockets would be megabytes. */
+	/*
+	 * A thousand leaked sockets would be megabytes.  Under the debug
+	 * kernel (a slowness scale above 1) KASAN's quarantine keeps freed
+	 * objects, so the delta means nothing there: kmemleak's end-of-boot
+	 * scan is that lane's leak check.
+	 */
+	if (wt_scale() > 1)
+		return;
 	EXPECT_GT(m0.sunreclaim + 512, m1.sunreclaim);
 	EXPECT_GT(m0.slab + 1024, m1.slab);
 }
