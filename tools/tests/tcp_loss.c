@@ -433,8 +433,13 @@ TEST_F(wire, lost_retransmissions_two_holes)
 	TH_LOG("the second hole went again %.1f ms after its retransmission",
 	       t_mid * 1000);
 	EXPECT_GT(0.2, t_mid);		/* before the minimum RTO */
-	EXPECT_EQ(lost + again_head - 1 + again_mid - 1,
-		  ws_snmp("TcpExt", "TCPLostRetransmit"));
+	/*
+	 * Each retransmission after the first of a hole is a lost one; the
+	 * head may go once more between the loop's end and this read.
+	 */
+	lost = ws_snmp("TcpExt", "TCPLostRetransmit") - lost;
+	EXPECT_LE(again_head - 1 + again_mid - 1, lost);
+	EXPECT_GE(again_head + again_mid - 1, lost);
 	EXPECT_EQ(0, tt_wren_info(self->c, &ti));
 	EXPECT_EQ(0, ti.retransmits);
 	w->nsack = 0;
