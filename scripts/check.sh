@@ -9,6 +9,11 @@
 # timeout, scale 8; a debug-only boot runs only there), guests start WREN_STAGGER seconds apart (early boot
 # of two debug guests at once can hang), a boot that hung before its first
 # test is tried once more, and kmemleak's report on wren's objects fails it.
+#
+# WREN_DEADLINE (seconds since the epoch; .ci/run sets it) ends the run in
+# time to report: a boot's timeout is cut to what is left before it, and a
+# boot with less than two minutes left is not started and counts as failed,
+# so a hung guest costs a failure with its log rather than CI's whole limit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-$PWD/build}
@@ -69,7 +74,7 @@ count_boot() {	# $1 = boot name, $2 = qemu.sh exit status
 		esac
 	done < <(grep -aE '^(# wren-(test|exit): |ok |not ok )' "$log" 2>/dev/null)
 	if [ "$rc" != 0 ]; then
-		f=$((f + 1)); failures+=("$boot: guest did not power off cleanly (status $rc)")
+		f=$((f + 1)); failures+=("$boot: guest did not power off cleanly (status $rc; last test begun: $(grep -a '^# wren-test: ' "$log" 2>/dev/null | tail -n 1 | tr -d '\r' | cut -c14-))")
 	elif ! grep -aq '# wren-done' "$log"; then
 		f=$((f + 1)); failures+=("$boot: guest did not finish its tests")
 	fi
@@ -97,11 +102,17 @@ names=()
 queue=()
 trim() { local v=$1; v=${v#"${v%%[![:space:]]*}"}; echo "${v%"${v##*[![:space:]]}"}"; }
 run_boot() {	# name nics tests timeout scale
-	local rc=0 try
+	local rc=1 try t0=$SECONDS to left
 	for try in 1 2; do
+		to=${4:-600}
+		if [ -n "${WREN_DEADLINE:-}" ]; then
+			left=$((WREN_DEADLINE - $(date +%s)))
+			[ $left -ge 120 ] || break
+			[ "$to" -le $left ] || to=$left
+		fi
 		rc=0
 		scripts/qemu.sh --name "$1" --nics "$2" --tests "$3" \
-			--timeout "${4:-600}" --append "wren.scale=${5:-1}" \
+			--timeout "$to" --append "wren.scale=${5:-1}" \
 			--quiet > /dev/null 2> "$BUILD/logs/$1.stderr" || rc=$?
 		# Only the debug lane retries, and only a guest that hung in
 		# early boot, before its first test began.
@@ -111,6 +122,7 @@ run_boot() {	# name nics tests timeout scale
 		echo "== boot $1 hung before its first test: once more" >&2
 	done
 	echo $rc > "$BUILD/logs/$1.rc"
+	echo $((SECONDS - t0)) > "$BUILD/logs/$1.time"
 }
 # The value of key=value @2 in the word list @1, or @3.
 opt() { local w; for w in $1; do [ "${w%%=*}" = "$2" ] && { echo "${w#*=}"; return; }; done; echo "$3"; }
@@ -132,14 +144,28 @@ done < "$list"
 while IFS='|' read -r timeout name nics tests scale; do
 	[ -n "$name" ] || continue
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-	echo "== boot $name started: nics $nics; tests: $tests"
-	rm -f "$BUILD/logs/$name.rc"
+	rm -f "$BUILD/logs/$name.rc" "$BUILD/logs/$name.time"
+	if [ -n "${WREN_DEADLINE:-}" ]; then
+		left=$((WREN_DEADLINE - $(date +%s)))
+		if [ $left -lt 120 ]; then
+			echo "== boot $name not started: ${left} s left before WREN_DEADLINE"
+			continue
+		fi
+		[ "$timeout" -le $left ] || timeout=$left
+	fi
+	echo "== boot $name started: nics $nics; tests: $tests (timeout ${timeout} s)"
 	run_boot "$name" "$nics" "$tests" "$timeout" "$scale" < /dev/null &
 	[ "$stagger" -gt 0 ] && sleep "$stagger"
 done < <(printf '%s\n' "${queue[@]}" | sort -t'|' -k1,1nr -s)
 wait
 
+times=
 for name in "${names[@]}"; do
+	if [ ! -e "$BUILD/logs/$name.rc" ]; then
+		failed=$((failed + 1)); failures+=("$name: not started (WREN_DEADLINE)")
+		continue
+	fi
+	times+=" $name $(cat "$BUILD/logs/$name.time" 2>/dev/null || echo '?') s,"
 	echo
 	echo "== boot $name"
 	tr -d '\r' < "$BUILD/logs/$name/tests.log" | grep -av '^# init:' || true
@@ -150,6 +176,7 @@ done
 echo
 [ -z "$report" ] || printf '%s\n\n' "$report"
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "boot times:${times%,}"
 echo "check took $((SECONDS - start)) s; logs in $BUILD/logs/"
 if [ $skipped -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
