@@ -188,6 +188,7 @@ struct wren_tcp_tw {
 	u8			rcv_wscale, ts_ok;
 	u8			substate;	/* TCP_TIME_WAIT or TCP_FIN_WAIT2 */
 	u8			reuse;		/* the socket's SO_REUSEADDR */
+	u8			reuseport;	/* and its SO_REUSEPORT */
 	kuid_t			uid;
 	/* Port ownership: under the bhash slot lock of ent.lport. */
 	struct hlist_node	bind_node;
@@ -625,10 +626,15 @@ void wren_tcp_ehash_del(struct wren_tcp_table *t, struct wren_tcp_ent *e);
 struct wren_tcp_ent *wren_tcp_lookup_est(struct wren_tcp_table *t,
 					 __be32 laddr, __be16 lport,
 					 __be32 raddr, __be16 rport, int dif);
-/* The best listener for laddr:lport, referenced, or NULL.  RCU held. */
+/*
+ * The best listener for laddr:lport (an SO_REUSEPORT group's member by a
+ * hash of the 4-tuple), referenced, or NULL.  RCU held.
+ */
 struct sock *wren_tcp_lookup_listener(struct wren_tcp_table *t, __be32 laddr,
-				      __be16 lport, int dif);
-int wren_tcp_listen_hash(struct sock *sk);	/* -EADDRINUSE */
+				      __be16 lport, __be32 raddr,
+				      __be16 rport, int dif);
+/* Hash a listener; -EADDRINUSE if it overlaps one outside its group. */
+int wren_tcp_listen_hash(struct sock *sk);
 void wren_tcp_listen_unhash(struct sock *sk);
 u32 wren_tcp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 u32 wren_tcp_ts_offset(__be32 saddr, __be32 daddr);

@@ -266,54 +266,77 @@ static void wren_tcp_bb_add(struct wren_tcp_bind_bucket *bb, struct sock *sk)
 	WRITE_ONCE(tp->ws.sport, htons(bb->port));
 }
 
+/* What bind's conflict test needs of a port's owner (or of the binder). */
+struct wren_tcp_owner {
+	__be32	addr;
+	int	dev;
+	kuid_t	uid;
+	bool	reuse;		/* SO_REUSEADDR */
+	bool	reuseport;	/* SO_REUSEPORT */
+	bool	listening;
+	bool	tw;		/* a time-wait entry */
+};
+
 /*
- * Does a socket (reuse, addr, dev) clash with an owner (reuse2, addr2,
- * dev2, listening2) of the same port?  Linux's inet_bind_conflict without
- * SO_REUSEPORT (wren TCP has no reuseport groups): owners clash when their
- * devices and addresses overlap (wildcard or equal), unless both set
- * SO_REUSEADDR and the owner is not listening -- and, for an ephemeral
- * choice (!relax), even then.  A time-wait entry counts as an owner with
- * its socket's SO_REUSEADDR, never listening.
+ * Does the binder @me clash with an owner @o of the same port?  Linux's
+ * inet_bind_conflict: owners clash when their devices and addresses
+ * overlap (wildcard or equal), unless both set SO_REUSEADDR and the owner
+ * is not listening, or -- for an explicit port (@relax; never an
+ * ephemeral choice) -- both set SO_REUSEPORT and the owner is the same
+ * user's or in time-wait: those share the port, and listeners among them
+ * form a reuseport group (wren_tcp_lookup_listener).
  */
-static bool wren_tcp_bind_clash(bool reuse, __be32 addr, int dev, bool relax,
-				bool reuse2, __be32 addr2, int dev2,
-				bool listening2)
+static bool wren_tcp_bind_clash(const struct wren_tcp_owner *me, bool relax,
+				const struct wren_tcp_owner *o)
 {
-	if (!wren_tcp_dev_overlap(dev, dev2))
+	if (!wren_tcp_dev_overlap(me->dev, o->dev))
 		return false;
-	if (addr && addr2 && addr != addr2)
+	if (me->addr && o->addr && me->addr != o->addr)
 		return false;
-	if (reuse && reuse2 && !listening2)
+	if (me->reuse && o->reuse && !o->listening)
 		return !relax;
+	if (relax && me->reuseport && o->reuseport &&
+	    (o->tw || uid_eq(me->uid, o->uid)))
+		return false;
 	return true;
+}
+
+static void wren_tcp_owner_of(struct wren_tcp_owner *o, struct sock *sk)
+{
+	o->addr = READ_ONCE(wren_sk(sk)->rcv_saddr);
+	o->dev = READ_ONCE(sk->sk_bound_dev_if);
+	o->uid = sk->sk_uid;
+	o->reuse = sk->sk_reuse;
+	o->reuseport = sk->sk_reuseport;
+	o->listening = READ_ONCE(sk->sk_state) == TCP_LISTEN;
+	o->tw = false;
 }
 
 /* May sk take bb's port next to its owners?  Slot lock held. */
 static bool wren_tcp_bind_conflict(struct sock *sk,
 				   struct wren_tcp_bind_bucket *bb, bool relax)
 {
-	__be32 addr = READ_ONCE(wren_sk(sk)->rcv_saddr);
-	int dev = READ_ONCE(sk->sk_bound_dev_if);
-	bool reuse = sk->sk_reuse;
-	struct wren_sock *o;
+	struct wren_tcp_owner me, o;
 	struct wren_tcp_tw *tw;
+	struct wren_sock *ws;
 
-	hlist_for_each_entry(o, &bb->owners, port_node) {
-		struct sock *sk2 = &o->sk;
-
-		if (sk2 == sk)
+	wren_tcp_owner_of(&me, sk);
+	hlist_for_each_entry(ws, &bb->owners, port_node) {
+		if (&ws->sk == sk)
 			continue;
-		if (wren_tcp_bind_clash(reuse, addr, dev, relax,
-					sk2->sk_reuse,
-					READ_ONCE(o->rcv_saddr),
-					READ_ONCE(sk2->sk_bound_dev_if),
-					READ_ONCE(sk2->sk_state) == TCP_LISTEN))
+		wren_tcp_owner_of(&o, &ws->sk);
+		if (wren_tcp_bind_clash(&me, relax, &o))
 			return true;
 	}
-	hlist_for_each_entry(tw, &bb->tws, bind_node)
-		if (wren_tcp_bind_clash(reuse, addr, dev, relax, tw->reuse,
-					tw->ent.laddr, tw->ent.dif, false))
+	hlist_for_each_entry(tw, &bb->tws, bind_node) {
+		o = (struct wren_tcp_owner){
+			.addr = tw->ent.laddr, .dev = tw->ent.dif,
+			.uid = tw->uid, .reuse = tw->reuse,
+			.reuseport = tw->reuseport, .tw = true,
+		};
+		if (wren_tcp_bind_clash(&me, relax, &o))
 			return true;
+	}
 	return false;
 }
 
@@ -651,41 +674,75 @@ static inline struct hlist_head *wren_tcp_lbucket(struct wren_tcp_table *t,
 	return &t->lhash[port & (WREN_TCP_LHASH_SIZE - 1)];
 }
 
+/* How well listener @tp fits laddr:port on device @dif; 0: not at all. */
+static int wren_tcp_listen_score(struct wren_tcp_sock *tp, __be32 laddr,
+				 u16 port, int dif)
+{
+	__be32 a = READ_ONCE(tp->ws.rcv_saddr);
+	int bound = READ_ONCE(tp->ws.sk.sk_bound_dev_if);
+	int score = 1;
+
+	if (READ_ONCE(tp->ws.num) != port)
+		return 0;
+	if (a) {
+		if (a != laddr)
+			return 0;
+		score += 2;
+	}
+	if (bound) {
+		if (dif && bound != dif)
+			return 0;
+		score++;
+	}
+	return score;
+}
+
+/*
+ * The best listener; when an SO_REUSEPORT group holds the best score
+ * (listen let them overlap: same user, so one group), the member a hash
+ * of the 4-tuple picks, as Linux's reuseport_select_sock(): a flow's SYN
+ * and its later segments meet the same listener, and flows spread.
+ */
 struct sock *wren_tcp_lookup_listener(struct wren_tcp_table *t, __be32 laddr,
-				      __be16 lport, int dif)
+				      __be16 lport, __be32 raddr,
+				      __be16 rport, int dif)
 {
 	struct wren_tcp_sock *tp, *best = NULL;
 	u16 port = ntohs(lport);
-	int best_score = 0;
+	int score, best_score = 0;
+	u32 group = 0, pick;
 
 	hlist_for_each_entry_rcu(tp, wren_tcp_lbucket(t, port), lnode) {
-		struct sock *sk = &tp->ws.sk;
-		__be32 a = READ_ONCE(tp->ws.rcv_saddr);
-		int bound = READ_ONCE(sk->sk_bound_dev_if);
-		int score = 1;
-
-		if (READ_ONCE(tp->ws.num) != port)
-			continue;
-		if (a) {
-			if (a != laddr)
-				continue;
-			score += 2;
-		}
-		if (bound) {
-			if (dif && bound != dif)
-				continue;
-			score++;
-		}
+		score = wren_tcp_listen_score(tp, laddr, port, dif);
 		if (score > best_score) {
 			best = tp;
 			best_score = score;
+			group = 0;
 		}
+		if (score && score == best_score && tp->ws.sk.sk_reuseport)
+			group++;
+	}
+	if (group >= 2 && best->ws.sk.sk_reuseport) {
+		pick = reciprocal_scale(wren_tcp_ehashfn(laddr, lport, raddr,
+							 rport), group);
+		hlist_for_each_entry_rcu(tp, wren_tcp_lbucket(t, port), lnode)
+			if (tp->ws.sk.sk_reuseport &&
+			    wren_tcp_listen_score(tp, laddr, port, dif) ==
+			    best_score && !pick--) {
+				best = tp;
+				break;
+			}
+		/* Not found: the group changed under us; best will do. */
 	}
 	if (best && refcount_inc_not_zero(&best->ws.sk.sk_refcnt))
 		return &best->ws.sk;
 	return NULL;
 }
 
+/*
+ * Listeners may overlap only as one SO_REUSEPORT group: both set it and
+ * belong to the same user.
+ */
 int wren_tcp_listen_hash(struct sock *sk)
 {
 	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
@@ -702,6 +759,9 @@ int wren_tcp_listen_hash(struct sock *sk)
 			continue;
 		if (o->ws.sk.sk_bound_dev_if && sk->sk_bound_dev_if &&
 		    o->ws.sk.sk_bound_dev_if != sk->sk_bound_dev_if)
+			continue;
+		if (sk->sk_reuseport && o->ws.sk.sk_reuseport &&
+		    uid_eq(sk->sk_uid, o->ws.sk.sk_uid))
 			continue;
 		spin_unlock_bh(&t->llock);
 		return -EADDRINUSE;

@@ -1619,6 +1619,7 @@ lookup:
 		sk = wren_tcp_ent_sk(e);
 	} else {
 		sk = wren_tcp_lookup_listener(t, iph->daddr, th->dest,
+					      iph->saddr, th->source,
 					      skb->dev ? skb->dev->ifindex : 0);
 	}
 	rcu_read_unlock();

@@ -357,6 +357,7 @@ void wren_tcp_time_wait(struct sock *sk, int state, int timeo)
 		tw->substate = state;
 		tw->uid = sock_i_uid(sk);
 		tw->reuse = sk->sk_reuse;
+		tw->reuseport = sk->sk_reuseport;
 		tw->ent.dif = READ_ONCE(sk->sk_bound_dev_if);
 		/* Owner of the port before anyone can find (and kill) it. */
 		wren_tcp_tw_bind(tw, sk);

@@ -14,7 +14,12 @@
  * binaries and raw syscalls; it is inherited by every fork, thread and
  * exec of the program.  NETLINK_ROUTE sockets come from a shadow
  * namespace whose lo carries wren's addresses (glibc's AI_ADDRCONFIG test
- * and getifaddrs() read rtnetlink).  Other families pass through untouched.
+ * and getifaddrs() read rtnetlink).  Two SOL_SOCKET options the socket
+ * core gets wrong for another family stop here too: setsockopt of
+ * SO_REUSEPORT (refused to all but AF_INET/AF_INET6) becomes wren's own
+ * WREN_SO_REUSEPORT, and getsockopt of SO_DOMAIN reads the family the
+ * program asked for; on any other descriptor the kernel runs the call as
+ * it is.  Other families pass through untouched.
  *
  * The filter needs no_new_privs, so set-user-ID programs run without
  * their privileges.  io_uring_setup fails with ENOSYS (its IORING_OP_SOCKET
@@ -33,6 +38,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +48,8 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <net/if.h>
 #include <linux/netlink.h>
@@ -67,7 +75,9 @@ static void usage(FILE *f)
 "  socket(AF_INET6, SOCK_STREAM or SOCK_DGRAM, 0/TCP/UDP) become AF_WREN\n"
 "  sockets that take and give sockaddr_in, or sockaddr_in6 with IPv4-mapped\n"
 "  addresses (\"::\" is the wildcard; IPv6 proper is unreachable: wren has\n"
-"  no IPv6 on the wire).  SOCK_NONBLOCK and SOCK_CLOEXEC are kept.\n"
+"  no IPv6 on the wire).  SOCK_NONBLOCK and SOCK_CLOEXEC are kept;\n"
+"  SO_REUSEPORT works on them as on Linux's, and SO_DOMAIN reads the\n"
+"  family the program asked for.\n"
 "  Other AF_INET/AF_INET6 socket types (SOCK_RAW, ...) fail with\n"
 "  ESOCKTNOSUPPORT.\n"
 "  NETLINK_ROUTE sockets see a namespace of wren-run's own, with one\n"
@@ -220,6 +230,24 @@ static int load_filter(void)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(socket), 2,
 				      SCMP_A0(SCMP_CMP_EQ, AF_NETLINK),
 				      SCMP_A2(SCMP_CMP_EQ, NETLINK_ROUTE));
+	/*
+	 * The two SOL_SOCKET options the socket core answers wrongly for a
+	 * wren socket: setting SO_REUSEPORT (refused to all but AF_INET and
+	 * AF_INET6) and reading SO_DOMAIN (AF_WREN).  Only those calls stop
+	 * here; the int arguments are compared in their low 32 bits.
+	 */
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(setsockopt),
+				      2, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffff,
+						 SOL_SOCKET),
+				      SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffff,
+					      SO_REUSEPORT));
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getsockopt),
+				      2, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffff,
+						 SOL_SOCKET),
+				      SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffff,
+					      SO_DOMAIN));
 	if (!rc)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 				      SCMP_SYS(io_uring_setup), 0);
@@ -509,6 +537,122 @@ fail:
 	return -err;
 }
 
+/* ---- the supervisor: SOL_SOCKET options of wren sockets ------------------- */
+
+/*
+ * Descriptor @fd of thread @tid's process, as a descriptor of ours, if it
+ * is a wren socket wren-run made; its address form in *form.  -1 when it
+ * is not ours to answer (not a wren socket, not a descriptor, the caller
+ * gone): the kernel then runs the call as it is.
+ */
+static int grab_wren_fd(pid_t tid, int fd, int *form)
+{
+	char path[64], line[128];
+	int tgid = -1, pidfd, mine, dom = 0;
+	socklen_t len = sizeof(dom);
+	FILE *f;
+
+	/* pidfd_open wants the thread group's leader. */
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	if (tgid <= 0)
+		return -1;
+	pidfd = syscall(SYS_pidfd_open, tgid, 0);
+	if (pidfd < 0)
+		return -1;
+	mine = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	close(pidfd);
+	if (mine < 0)
+		return -1;
+	len = sizeof(*form);
+	if (getsockopt(mine, SOL_SOCKET, SO_DOMAIN, &dom, &len) ||
+	    dom != AF_WREN ||
+	    getsockopt(mine, SOL_WREN, WREN_SO_FAMILY, form, &len) ||
+	    *form == AF_WREN) {
+		close(mine);
+		return -1;
+	}
+	return mine;
+}
+
+static int peek(pid_t tid, uint64_t addr, void *buf, size_t n)
+{
+	struct iovec l = { .iov_base = buf, .iov_len = n };
+	struct iovec r = { .iov_base = (void *)(uintptr_t)addr, .iov_len = n };
+
+	return process_vm_readv(tid, &l, 1, &r, 1, 0) == (ssize_t)n ? 0 :
+									-EFAULT;
+}
+
+static int poke(pid_t tid, uint64_t addr, const void *buf, size_t n)
+{
+	struct iovec l = { .iov_base = (void *)buf, .iov_len = n };
+	struct iovec r = { .iov_base = (void *)(uintptr_t)addr, .iov_len = n };
+
+	return process_vm_writev(tid, &l, 1, &r, 1, 0) == (ssize_t)n ? 0 :
+									 -EFAULT;
+}
+
+/*
+ * setsockopt(SOL_SOCKET, SO_REUSEPORT) becomes SOL_WREN/WREN_SO_REUSEPORT;
+ * getsockopt(SOL_SOCKET, SO_DOMAIN) reads the family the program asked
+ * for.  Errors as Linux's sock_setsockopt/sock_getsockopt give them.
+ * Returns 1 when the call is the kernel's to run, else 0 or -errno.
+ */
+static int sockopt_call(const struct seccomp_notif *req)
+{
+	const __u64 *a = req->data.args;
+	int fd, form, val, err;
+
+	fd = grab_wren_fd(req->pid, (int)a[0], &form);
+	if (fd < 0)
+		return 1;
+	if (req->data.nr == __NR_setsockopt) {
+		if ((int)a[4] < (int)sizeof(int))
+			err = -EINVAL;
+		else
+			err = peek(req->pid, a[3], &val, sizeof(val));
+		if (!err && setsockopt(fd, SOL_WREN, WREN_SO_REUSEPORT, &val,
+				       sizeof(val)))
+			err = -errno;
+	} else {
+		int len;
+
+		err = peek(req->pid, a[4], &len, sizeof(len));
+		if (!err && len < 0)
+			err = -EINVAL;
+		if (!err) {
+			len = len < (int)sizeof(form) ? len : (int)sizeof(form);
+			err = poke(req->pid, a[3], &form, len);
+		}
+		if (!err)
+			err = poke(req->pid, a[4], &len, sizeof(len));
+	}
+	close(fd);
+	return err;
+}
+
+static void answer_sockopt(int nfd, struct seccomp_notif *req,
+			   struct seccomp_notif_resp *resp)
+{
+	int rc = sockopt_call(req);
+
+	memset(resp, 0, sizeof(*resp));
+	resp->id = req->id;
+	if (rc == 1)
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	else
+		resp->error = rc;
+	/* ENOENT: the caller is gone; nothing to answer. */
+	seccomp_notify_respond(nfd, resp);
+}
+
 static void answer(int nfd, struct seccomp_notif *req,
 		   struct seccomp_notif_resp *resp)
 {
@@ -598,8 +742,12 @@ static int supervise(int nfd, pid_t child)
 			continue;
 		if (p.revents & POLLIN) {
 			memset(req, 0, sizeof(*req));
-			if (seccomp_notify_receive(nfd, req) == 0)
+			if (seccomp_notify_receive(nfd, req))
+				continue;
+			if (req->data.nr == __NR_socket)
 				answer(nfd, req, resp);
+			else
+				answer_sockopt(nfd, req, resp);
 			continue;
 		}
 		/* POLLHUP: no process is left under the filter. */

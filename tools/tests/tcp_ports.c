@@ -14,14 +14,18 @@
  *    SO_REUSEADDR sockets on one port only one may listen;
  *  - a wildcard bind overlaps every specific address, two specific ones
  *    do not;
- *  - a connect()ed socket's ephemeral port is owned too.
+ *  - a connect()ed socket's ephemeral port is owned too;
+ *  - SO_REUSEPORT listeners of one user share a port and its incoming
+ *    connections; others are refused.
  * Then, on wren only: the port is free once TIME_WAIT expires (a short
  * tcp_msl_ms), and SO_BINDTODEVICE keeps two connections with the same
  * 4-tuple arriving on eth0 and eth1 apart (needs a second NIC).
  */
 #include <netinet/in.h>
 #include <net/if.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include "kselftest_harness.h"
 #include "tcp.h"
 
@@ -393,6 +397,137 @@ TEST_F(ports, listener_conflicts)
 		EXPECT_EQ(EADDRINUSE, try_bind(s, true, NULL, self->port + 7))
 			TH_LOG("%s", s->name);
 		close(a);
+	}
+}
+
+/*
+ * SO_REUSEPORT as each side takes it: SOL_SOCKET on Linux's,
+ * SOL_WREN/WREN_SO_REUSEPORT on wren's (Debian's kernel refuses the
+ * former to other families; wren-run translates it for programs).
+ */
+static int side_reuseport(const struct side *s, int fd)
+{
+	int one = 1;
+
+	if (s->family == AF_WREN)
+		return setsockopt(fd, SOL_WREN, WREN_SO_REUSEPORT, &one,
+				  sizeof(one));
+	return setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+}
+
+/* A wildcard listener on @port, SO_REUSEPORT if @rp: fd, or -errno. */
+static int side_listener(const struct side *s, bool rp, int port)
+{
+	int fd = side_socket(s, false), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (rp && side_reuseport(s, fd))
+		err = errno;
+	if (!err)
+		err = side_bind(s, fd, NULL, port);
+	if (!err && listen(fd, 64))
+		err = errno;
+	if (err) {
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+/* What a SO_REUSEPORT listen() on @port by user nobody gets: 0 or errno. */
+static int other_user_listener(const struct side *s, int port)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		int fd, ns = nt_ns_enter(s->ns);
+
+		if (ns < 0 || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(255);
+		fd = side_listener(s, true, port);
+		_exit(fd < 0 ? -fd : 0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/*
+ * @n connections to @port from the side's client end; how many each of
+ * the two listeners @l accepted into @got (-1 on a failed connect).
+ */
+static int spread(const struct side *s, int port, const int *l, int n,
+		  int *got)
+{
+	const char *ns = s->family == AF_WREN ? WT_PEER_NS : s->ns;
+	const char *dst = s->family == AF_WREN ? s->ip : "127.0.0.1";
+	struct sockaddr_in a = nt_sin(dst, port);
+	int c[64], i, k;
+
+	got[0] = got[1] = 0;
+	for (i = 0; i < n; i++) {
+		c[i] = nt_socket(ns, AF_INET, SOCK_STREAM, 0);
+		if (c[i] < 0 || connect(c[i], (struct sockaddr *)&a,
+					sizeof(a)))
+			return -1;
+	}
+	/* Each connection is in exactly one listener's queue. */
+	for (k = 0; k < 2; k++) {
+		struct pollfd p = { .fd = l[k], .events = POLLIN };
+		int fd;
+
+		while (poll(&p, 1, (int)(200 * wt_scale())) == 1 &&
+		       (fd = accept4(l[k], NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+			got[k]++;
+			close(fd);
+		}
+	}
+	for (i = 0; i < n; i++)
+		close(c[i]);
+	return 0;
+}
+
+/*
+ * SO_REUSEPORT: listeners of one user on one port form a group that
+ * shares the incoming connections (by a hash of the 4-tuple, so each
+ * connection goes to one member); a socket without it, or another
+ * user's, is refused; when a member closes, the rest take everything.
+ */
+TEST_F_TIMEOUT(ports, reuseport_group_shares_connections, 120)
+{
+	int port = self->port + 10;
+	struct side *s;
+
+	FOR_SIDES(s) {
+		int l[2], got[2];
+
+		l[0] = side_listener(s, true, port);
+		ASSERT_LE(0, l[0]) TH_LOG("%s: %s", s->name, strerror(-l[0]));
+		l[1] = side_listener(s, true, port);
+		ASSERT_LE(0, l[1])
+			TH_LOG("%s: second SO_REUSEPORT listener: %s", s->name,
+			       strerror(-l[1]));
+		EXPECT_EQ(EADDRINUSE, -side_listener(s, false, port))
+			TH_LOG("%s: without SO_REUSEPORT", s->name);
+		EXPECT_EQ(EADDRINUSE, other_user_listener(s, port))
+			TH_LOG("%s: another user's SO_REUSEPORT", s->name);
+
+		/* 2^-31 that 32 flows all hash to one of two. */
+		ASSERT_EQ(0, spread(s, port, l, 32, got)) TH_LOG("%s", s->name);
+		EXPECT_EQ(32, got[0] + got[1]) TH_LOG("%s", s->name);
+		EXPECT_LT(0, got[0]) TH_LOG("%s: %d/%d", s->name, got[0], got[1]);
+		EXPECT_LT(0, got[1]) TH_LOG("%s: %d/%d", s->name, got[0], got[1]);
+
+		close(l[0]);
+		l[0] = l[1];
+		l[1] = -1;
+		ASSERT_EQ(0, spread(s, port, l, 8, got)) TH_LOG("%s", s->name);
+		EXPECT_EQ(8, got[0]) TH_LOG("%s: after a member closed",
+					    s->name);
+		close(l[0]);
 	}
 }
 

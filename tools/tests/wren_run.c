@@ -25,15 +25,67 @@
 
 /* ---- the probe ------------------------------------------------------------ */
 
-/* "domain" of a new socket: SO_DOMAIN (25 is wren), or -errno. */
+/*
+ * The stack behind socket @fd: AF_WREN when SOL_WREN answers (only wren's
+ * sockets know it; under wren-run SO_DOMAIN says what the program asked
+ * for), else SO_DOMAIN; or -errno.
+ */
+static int stack_of(int fd)
+{
+	int v = -1;
+	socklen_t l = sizeof(v);
+
+	if (!getsockopt(fd, SOL_WREN, WREN_SO_FAMILY, &v, &l))
+		return AF_WREN;
+	l = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &l))
+		v = -errno;
+	return v;
+}
+
+/* The stack of a new socket(@family, @type, @proto), or -errno. */
 static int probe_domain(int family, int type, int proto)
 {
-	int fd = socket(family, type, proto), v = -1;
+	int fd = socket(family, type, proto), v;
+
+	if (fd < 0)
+		return -errno;
+	v = stack_of(fd);
+	close(fd);
+	return v;
+}
+
+/* SO_DOMAIN of a new socket, or -errno. */
+static int probe_so_domain(int family, int type)
+{
+	int fd = socket(family, type, 0), v = -1;
 	socklen_t l = sizeof(v);
 
 	if (fd < 0)
 		return -errno;
 	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &l))
+		v = -errno;
+	close(fd);
+	return v;
+}
+
+/*
+ * setsockopt(SOL_SOCKET, SO_REUSEPORT, @val, @len) on a new socket: 0 or
+ * -errno; with @get, what getsockopt(SO_REUSEPORT) reads after it.
+ */
+static int probe_reuseport(int family, const void *val, socklen_t len,
+			   bool get)
+{
+	int fd = socket(family, SOCK_STREAM, 0), v = -1;
+	socklen_t l = sizeof(v);
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, val, len))
+		v = -errno;
+	else if (!get)
+		v = 0;
+	else if (getsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &v, &l))
 		v = -errno;
 	close(fd);
 	return v;
@@ -73,8 +125,7 @@ static void __attribute__((constructor)) probe(void)
 {
 	const char *mode = getenv("WREN_RUN_PROBE");
 	struct { unsigned int x[30]; } params = {};
-	socklen_t l = sizeof(int);
-	int st, fd, v = -1;
+	int st, fd, v = -1, one = 1;
 	pthread_t t;
 	pid_t p;
 
@@ -94,11 +145,19 @@ static void __attribute__((constructor)) probe(void)
 	printf("inet_raw=%d\n", probe_domain(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 	printf("inet_sctp=%d\n", probe_domain(AF_INET, SOCK_STREAM, 132));
 	fd = syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
-	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &v, &l))
-		v = -errno;
-	printf("raw_syscall=%d\n", v);
+	printf("raw_syscall=%d\n", fd < 0 ? -errno : stack_of(fd));
 	if (fd >= 0)
 		close(fd);
+	printf("so_domain_inet=%d\n", probe_so_domain(AF_INET, SOCK_STREAM));
+	printf("so_domain_inet6=%d\n", probe_so_domain(AF_INET6, SOCK_DGRAM));
+	printf("reuseport=%d\n", probe_reuseport(AF_INET, &one, sizeof(one),
+						true));
+	printf("reuseport_short=%d\n", probe_reuseport(AF_INET, &one, 2,
+						      false));
+	printf("reuseport_fault=%d\n", probe_reuseport(AF_INET, (void *)8,
+						      sizeof(one), false));
+	printf("reuseport_unix=%d\n", probe_reuseport(AF_UNIX, &one,
+						     sizeof(one), false));
 	printf("form_inet=%d\n", probe_form(AF_INET, SOCK_STREAM));
 	printf("form_inet6=%d\n", probe_form(AF_INET6, SOCK_DGRAM));
 	printf("unix=%d\n", probe_domain(AF_UNIX, SOCK_STREAM, 0));
@@ -179,6 +238,14 @@ TEST_F(run, sockets_are_wrens)
 	EXPECT_EQ(-EPROTONOSUPPORT, kv(out, "inet_sctp"));
 	EXPECT_EQ(AF_INET, kv(out, "form_inet"));
 	EXPECT_EQ(AF_INET6, kv(out, "form_inet6"));
+	/* The SOL_SOCKET options wren-run answers itself. */
+	EXPECT_EQ(AF_INET, kv(out, "so_domain_inet"));
+	EXPECT_EQ(AF_INET6, kv(out, "so_domain_inet6"));
+	EXPECT_EQ(1, kv(out, "reuseport"));
+	EXPECT_EQ(-EINVAL, kv(out, "reuseport_short"));
+	EXPECT_EQ(-EFAULT, kv(out, "reuseport_fault"));
+	/* ...and only for its sockets: AF_UNIX's is still refused. */
+	EXPECT_EQ(-EOPNOTSUPP, kv(out, "reuseport_unix"));
 	/* Other families are Linux's, untouched. */
 	EXPECT_EQ(AF_UNIX, kv(out, "unix"));
 	EXPECT_EQ(AF_NETLINK, kv(out, "netlink"));
@@ -267,6 +334,38 @@ TEST_F(run, busybox_nc_server)
 	free(b);
 	wt_bg_free(srv);
 	wt_shq("rm -f /tmp/nc.out /tmp/nc.fifo");
+}
+
+/*
+ * Two socat servers under wren-run share one port with SO_REUSEPORT (the
+ * supervisor sets wren's own option for it): connections from the peer
+ * reach both.
+ */
+TEST_F_TIMEOUT(run, socat_reuseport_pair, 120)
+{
+	int port = wt_ports(1), na = 0, nb = 0;
+	struct wt_bg *a, *b;
+	char *out;
+
+	a = wt_bg_start(NULL, "exec " RUN " socat TCP-LISTEN:%d,reuseport,fork "
+			"SYSTEM:'echo A'", port);
+	ASSERT_NE(NULL, a);
+	ASSERT_TRUE(WT_WAIT(5000, tt_stat_has(port, 0, "LISTEN", NULL, NULL)));
+	b = wt_bg_start(NULL, "exec " RUN " socat TCP-LISTEN:%d,reuseport,fork "
+			"SYSTEM:'echo B'", port);
+	ASSERT_NE(NULL, b);
+	ASSERT_TRUE(WT_WAIT(5000, !wt_shq("[ $(grep -ci ':%04X 00000000:0000 0A' "
+					  "/proc/net/wren/tcp) = 2 ]", port)));
+	out = wt_peer_out("for i in $(seq 32); do socat -u TCP:%s:%d - ; "
+			  "done | sort | uniq -c | tr '\\n' ' '", WS_WREN_IP,
+			  port);
+	ASSERT_NE(NULL, out);
+	/* 2^-31 that 32 connections all hash to one of the two. */
+	ASSERT_EQ(2, sscanf(out, "%d A %d B", &na, &nb)) TH_LOG("%s", out);
+	EXPECT_EQ(32, na + nb) TH_LOG("%s", out);
+	free(out);
+	wt_bg_free(a);
+	wt_bg_free(b);
 }
 
 /* The program's status is wren-run's; a daemonized child is waited for. */

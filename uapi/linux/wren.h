@@ -60,8 +60,10 @@ struct sockaddr_wren {
  * SO_REUSEPORT for wren sockets: Linux's socket core refuses
  * setsockopt(SOL_SOCKET, SO_REUSEPORT) (EOPNOTSUPP) to every family but
  * AF_INET and AF_INET6.  getsockopt(SOL_SOCKET, SO_REUSEPORT) reads the
- * same flag.  UDP sockets of one owner sharing a port this way share its
- * flows by a hash of the 4-tuple, as Linux's.
+ * same flag.  Sockets of one owner sharing a port this way share its
+ * flows by a hash of the 4-tuple, as Linux's: UDP datagrams, and the
+ * connections a group of TCP listeners receives.  wren-run sets it for a
+ * program's setsockopt(SOL_SOCKET, SO_REUSEPORT).
  */
 #define WREN_SO_REUSEPORT	2
 
