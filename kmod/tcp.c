@@ -641,6 +641,9 @@ static int wren_tcp_disconnect(struct sock *sk, int flags)
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
 	tp->fin_queued = 0;
+	memset(&tp->cnt, 0, sizeof(tp->cnt));
+	tp->urg_mode = 0;
+	WRITE_ONCE(tp->urg_data, 0);
 	tp->snd_cwnd = WREN_TCP_INIT_CWND;
 	tp->snd_ssthresh = 0x7fffffff;
 	tp->ca_state = WREN_CA_OPEN;
@@ -884,6 +887,11 @@ wait_for_space:
 out:
 	if (copied) {
 		wren_tcp_mark_push(sk);
+		/* MSG_OOB: the last byte sent is urgent (BSD's pointer). */
+		if (flags & MSG_OOB) {
+			tp->snd_up = tp->write_seq;
+			tp->urg_mode = 1;
+		}
 		wren_tcp_push(sk, (flags & MSG_MORE) ? 2 : 0);
 	}
 	return copied;
@@ -953,6 +961,16 @@ static int wren_tcp_recvmsg_locked(struct sock *sk, struct msghdr *msg,
 		bool found = false;
 		size_t used;
 
+		/* A read ends at the urgent mark: the mark starts the next. */
+		if (unlikely(tp->urg_data) && tp->urg_seq == *seq) {
+			if (copied)
+				break;
+			if (signal_pending(current)) {
+				copied = timeo ? sock_intr_errno(timeo) : -EAGAIN;
+				break;
+			}
+		}
+
 		skb_queue_walk(&sk->sk_receive_queue, skb) {
 			last = skb;
 			offset = *seq - WREN_TCP_CB(skb)->seq;
@@ -1008,14 +1026,33 @@ static int wren_tcp_recvmsg_locked(struct sock *sk, struct msghdr *msg,
 		used = skb->len - offset;
 		if (used > len - copied)
 			used = len - copied;
-		err = skb_copy_datagram_msg(skb, offset, msg, used);
-		if (err) {
-			if (!copied)
-				copied = -EFAULT;
-			break;
+		if (unlikely(tp->urg_data)) {
+			u32 urg_off = tp->urg_seq - *seq;
+
+			if (urg_off < used) {
+				if (urg_off) {
+					used = urg_off;	/* up to the mark */
+				} else if (!sock_flag(sk, SOCK_URGINLINE)) {
+					/* The urgent byte is not stream data. */
+					WRITE_ONCE(*seq, *seq + 1);
+					offset++;
+					used--;
+				}
+			}
 		}
-		*seq += used;
+		if (used) {
+			err = skb_copy_datagram_msg(skb, offset, msg, used);
+			if (err) {
+				if (!copied)
+					copied = -EFAULT;
+				break;
+			}
+		}
+		WRITE_ONCE(*seq, *seq + used);
 		copied += used;
+		if (unlikely(tp->urg_data) &&
+		    wren_after(tp->copied_seq, tp->urg_seq))
+			WRITE_ONCE(tp->urg_data, 0);
 		if (!(flags & MSG_PEEK) && offset + used >= skb->len) {
 			__skb_unlink(skb, &sk->sk_receive_queue);
 			kfree_skb(skb);
@@ -1026,6 +1063,39 @@ static int wren_tcp_recvmsg_locked(struct sock *sk, struct msghdr *msg,
 	return copied;
 }
 
+/*
+ * recv(MSG_OOB): the urgent byte, once.  Linux's answers: EINVAL when
+ * there is none to read (none came, it was read, it is inline, or the
+ * stream has passed it), EAGAIN while only its pointer has come.
+ */
+static int wren_tcp_recv_urg(struct sock *sk, struct msghdr *msg, size_t len,
+			     int flags)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	u16 urg = tp->urg_data;
+	char c = urg & 0xff;
+
+	if (sock_flag(sk, SOCK_URGINLINE) || !urg || urg == WREN_URG_READ)
+		return -EINVAL;
+	if (sk->sk_state == TCP_CLOSE && !sock_flag(sk, SOCK_DONE))
+		return -ENOTCONN;
+	if (urg & WREN_URG_VALID) {
+		if (!(flags & MSG_PEEK))
+			WRITE_ONCE(tp->urg_data, WREN_URG_READ);
+		msg->msg_flags |= MSG_OOB;
+		if (!len) {
+			msg->msg_flags |= MSG_TRUNC;
+			return 0;
+		}
+		if (!(flags & MSG_TRUNC) && memcpy_to_msg(msg, &c, 1))
+			return -EFAULT;
+		return 1;
+	}
+	if (sk->sk_state == TCP_CLOSE || (sk->sk_shutdown & RCV_SHUTDOWN))
+		return 0;
+	return -EAGAIN;
+}
+
 int wren_tcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		     int flags)
 {
@@ -1034,10 +1104,11 @@ int wren_tcp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 
 	if (flags & MSG_ERRQUEUE)
 		return -EAGAIN;
-	if (flags & MSG_OOB)
-		return -EINVAL;	/* no urgent data in wren */
 	lock_sock(sk);
-	ret = wren_tcp_recvmsg_locked(sk, msg, len, flags);
+	if (flags & MSG_OOB)
+		ret = wren_tcp_recv_urg(sk, msg, len, flags);
+	else
+		ret = wren_tcp_recvmsg_locked(sk, msg, len, flags);
 	release_sock(sk);
 	return ret;
 }
@@ -1065,8 +1136,23 @@ __poll_t wren_tcp_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 
 	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
-		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+		u16 urg = READ_ONCE(tp->urg_data);
+		bool data = !skb_queue_empty_lockless(&sk->sk_receive_queue);
+
+		/* An urgent byte at the mark is not stream data to read. */
+		if (data && urg && !sock_flag(sk, SOCK_URGINLINE) &&
+		    READ_ONCE(tp->urg_seq) == READ_ONCE(tp->copied_seq)) {
+			int avail = READ_ONCE(tp->rcv_nxt) -
+				    READ_ONCE(tp->copied_seq);
+
+			if (sock_flag(sk, SOCK_DONE))
+				avail--;	/* the FIN's */
+			data = avail > 1;
+		}
+		if (data)
 			mask |= EPOLLIN | EPOLLRDNORM;
+		if (urg & WREN_URG_VALID)
+			mask |= EPOLLPRI;
 		if (!(shutdown & SEND_SHUTDOWN)) {
 			if (sk_stream_is_writeable(sk)) {
 				mask |= EPOLLOUT | EPOLLWRNORM;
@@ -1084,7 +1170,6 @@ __poll_t wren_tcp_poll(struct file *file, struct socket *sock,
 			mask |= EPOLLOUT | EPOLLWRNORM;
 		}
 	}
-	(void)tp;
 	/* sk_err is written before the wakeup (as tcp_poll). */
 	smp_rmb();
 	if (READ_ONCE(sk->sk_err) ||
@@ -1110,6 +1195,11 @@ int wren_tcp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 		if (sk->sk_state == TCP_SYN_SENT || sk->sk_state == TCP_CLOSE)
 			answ = skb_queue_empty(&sk->sk_receive_queue) ? 0 : answ;
 		release_sock(sk);
+		break;
+	case SIOCATMARK:
+		/* Is the next byte to read the urgent one? */
+		answ = READ_ONCE(tp->urg_data) &&
+		       READ_ONCE(tp->urg_seq) == READ_ONCE(tp->copied_seq);
 		break;
 	case SIOCOUTQ:
 		if (sk->sk_state == TCP_LISTEN)
@@ -1208,13 +1298,42 @@ static void wren_tcp_fill_info(struct sock *sk, struct wren_tcp_info *i)
 	i->rcv_nxt = tp->rcv_nxt;
 }
 
-/* Linux's struct tcp_info, the fields wren has. */
+/* Milliseconds since @then (jiffies), 0 if it never happened. */
+static u32 wren_tcp_ms_since(unsigned long then)
+{
+	return then ? jiffies_to_msecs(jiffies - then) : 0;
+}
+
+/*
+ * Linux's struct tcp_info, every field wren keeps.  Those it has no
+ * counterpart for stay 0: pacing rates, delivery rate and the time
+ * limits (wren does not pace or sample delivery), rcv_rtt, reord_seen,
+ * delivered and delivered_ce.
+ */
 static void wren_tcp_fill_linux_info(struct sock *sk, struct tcp_info *li)
 {
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
 	struct wren_tcp_info i;
 
 	wren_tcp_fill_info(sk, &i);
 	memset(li, 0, sizeof(*li));
+	li->tcpi_probes = tp->probes_out ?: tp->keepalive_probes;
+	li->tcpi_ato = jiffies_to_usecs(tp->delack_ato);
+	li->tcpi_last_data_sent = wren_tcp_ms_since(tp->lsndtime);
+	li->tcpi_last_data_recv = wren_tcp_ms_since(tp->lrcvtime);
+	li->tcpi_last_ack_recv = wren_tcp_ms_since(tp->rcv_tstamp);
+	li->tcpi_reordering = 3;	/* RFC 5681's DupThresh, wren's fixed */
+	li->tcpi_bytes_acked = tp->cnt.bytes_acked;
+	li->tcpi_bytes_received = tp->cnt.bytes_received;
+	li->tcpi_bytes_sent = tp->cnt.bytes_sent;
+	li->tcpi_bytes_retrans = tp->cnt.bytes_retrans;
+	li->tcpi_segs_in = tp->cnt.segs_in;
+	li->tcpi_segs_out = tp->cnt.segs_out;
+	li->tcpi_data_segs_in = tp->cnt.data_segs_in;
+	li->tcpi_data_segs_out = tp->cnt.data_segs_out;
+	li->tcpi_dsack_dups = tp->cnt.dsack_dups;
+	li->tcpi_rcv_ooopack = tp->cnt.rcv_ooopack;
+	li->tcpi_min_rtt = tp->cnt.min_rtt_us ?: ~0U;	/* as Linux: none */
 	li->tcpi_state = i.state;
 	li->tcpi_ca_state = i.ca_state;
 	li->tcpi_retransmits = i.retransmits;

@@ -386,6 +386,30 @@ struct wren_tcp_sock {
 	const struct wren_tcp_cong_ops *cong;
 	u64	cong_priv[WREN_CA_PRIV_SIZE / sizeof(u64)];
 
+	/*
+	 * Urgent data (MSG_OOB): one byte at a time, as BSD and Linux keep
+	 * it; the pointer we send and read is one past the urgent byte
+	 * (RFC 9293 3.8.5 says at it; Linux's tcp_stdurg=0, the default).
+	 * Lockless readers (poll) use READ_ONCE.
+	 */
+	u32	snd_up;		/* end of the urgent data we send */
+	u32	urg_seq;	/* sequence of the peer's urgent byte */
+	u16	urg_data;	/* WREN_URG_* | that byte; 0: none */
+	u8	urg_mode;	/* snd_up is still ahead of snd_una */
+
+	/* What the connection carried, for TCP_INFO (Linux's meanings). */
+	struct wren_tcp_counts {
+		u64	bytes_acked;	/* of ours (a FIN counts one) */
+		u64	bytes_received;	/* in order (a FIN counts one) */
+		u64	bytes_sent;	/* data, retransmissions included */
+		u64	bytes_retrans;
+		u32	segs_in, segs_out;	/* every segment, GSO counted */
+		u32	data_segs_in, data_segs_out;
+		u32	dsack_dups;	/* D-SACKs received */
+		u32	rcv_ooopack;	/* segments queued out of order */
+		u32	min_rtt_us;	/* the least RTT sample; 0: none */
+	} cnt;
+
 	/* Receive-side state. */
 	struct rb_root	ooo;		/* out-of-order segments by seq */
 	struct sk_buff	*ooo_last;	/* most recently added to ooo */
@@ -797,6 +821,18 @@ void wren_tcp_proc_exit(struct wren_net *wn);
 #define WREN_TCPHDR_PSH	0x08
 #define WREN_TCPHDR_ACK	0x10
 #define WREN_TCPHDR_URG	0x20
+
+/* Does the segment starting at tcb->seq lie before our urgent pointer? */
+static inline bool wren_tcp_urgent(const struct wren_tcp_sock *tp,
+				   const struct wren_tcp_cb *tcb)
+{
+	return unlikely(tp->urg_mode) && wren_before(tcb->seq, tp->snd_up);
+}
+
+/* urg_data: the peer's urgent byte (low 8 bits) and where it stands. */
+#define WREN_URG_VALID	0x0100	/* arrived; recv(MSG_OOB) may read it */
+#define WREN_URG_NOTYET	0x0200	/* the pointer came, the byte not yet */
+#define WREN_URG_READ	0x0400	/* read with MSG_OOB */
 
 static inline u8 wren_tcp_flags(const struct tcphdr *th)
 {

@@ -108,6 +108,8 @@ static void wren_tcp_rtt_sample(struct sock *sk, long rtt_us)
 
 	if (rtt_us <= 0)
 		rtt_us = 1;
+	if (!tp->cnt.min_rtt_us || rtt_us < tp->cnt.min_rtt_us)
+		tp->cnt.min_rtt_us = rtt_us;
 	if (!tp->srtt_us) {
 		tp->srtt_us = rtt_us << 3;
 		tp->mdev_us = rtt_us << 1;	/* RTTVAR = R/2, stored x4 */
@@ -298,6 +300,7 @@ static void wren_tcp_sacktag(struct sock *sk, const struct wren_tcp_opts *o,
 		 * is our loss probe, the probe repaired nothing.
 		 */
 		WREN_INC(tp->tbl->wn, TcpExt, TCPDSACKRecv);
+		tp->cnt.dsack_dups++;
 		if (tp->tlp_high_seq && o->sack[0].end == tp->tlp_high_seq)
 			tp->tlp_high_seq = 0;
 		i = 1;
@@ -675,7 +678,11 @@ static int wren_tcp_ack(struct sock *sk, struct sk_buff *skb,
 
 	if (wren_after(ack, prior_una)) {
 		acked = wren_tcp_clean_rtx_queue(sk, ack, &rtt_us, &any_retrans);
+		tp->cnt.bytes_acked += ack - prior_una;
 		tp->snd_una = ack;
+		/* The urgent data is acknowledged: urgent mode ends. */
+		if (tp->urg_mode && !wren_before(ack, tp->snd_up))
+			tp->urg_mode = 0;
 		tp->retransmits = 0;
 		tp->backoff = 0;
 		tp->rtx_start = 0;
@@ -919,6 +926,7 @@ static void wren_tcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 	struct wren_tcp_cb *tcb = WREN_TCP_CB(skb);
 	bool fin = tcb->flags & WREN_TCPHDR_FIN;
 
+	tp->cnt.bytes_received += tcb->end_seq - tp->rcv_nxt;
 	WRITE_ONCE(tp->rcv_nxt, tcb->end_seq);
 	if (skb->len && wren_after(tcb->seq + skb->len, tp->copied_seq))
 		__skb_queue_tail(&sk->sk_receive_queue, skb);
@@ -954,6 +962,65 @@ static void wren_tcp_ooo_deliver(struct sock *sk)
 			break;
 		}
 	}
+}
+
+/*
+ * A new urgent pointer (Linux's tcp_check_urg): the urgent byte is the one
+ * before it.  One already read, one behind rcv_nxt (a replay) or one not
+ * beyond the pointer we hold is ignored.  The owner gets SIGURG; if the
+ * reader stands at an old, unread urgent byte it skips it now, since only
+ * the newest is kept.
+ */
+static void wren_tcp_check_urg(struct sock *sk, const struct tcphdr *th)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	u32 ptr = ntohs(th->urg_ptr);
+
+	if (ptr)
+		ptr--;
+	ptr += ntohl(th->seq);
+	if (wren_after(tp->copied_seq, ptr) || wren_before(ptr, tp->rcv_nxt))
+		return;
+	if (tp->urg_data && !wren_after(ptr, tp->urg_seq))
+		return;
+	sk_send_sigurg(sk);
+	if (tp->urg_seq == tp->copied_seq && tp->urg_data &&
+	    !sock_flag(sk, SOCK_URGINLINE) && tp->copied_seq != tp->rcv_nxt) {
+		struct sk_buff *skb = skb_peek(&sk->sk_receive_queue);
+
+		WRITE_ONCE(tp->copied_seq, tp->copied_seq + 1);
+		if (skb && !wren_before(tp->copied_seq, WREN_TCP_CB(skb)->seq +
+					skb->len)) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			kfree_skb(skb);
+		}
+	}
+	WRITE_ONCE(tp->urg_data, WREN_URG_NOTYET);
+	WRITE_ONCE(tp->urg_seq, ptr);
+}
+
+/*
+ * RFC 9293 3.10.7.4, sixth: the URG bit.  skb->data is at the TCP header.
+ * Once the segment holding the urgent byte is here, the byte is kept
+ * aside for recv(MSG_OOB) (the stream skips it unless SO_OOBINLINE).
+ */
+static void wren_tcp_urg(struct sock *sk, struct sk_buff *skb,
+			 const struct tcphdr *th)
+{
+	struct wren_tcp_sock *tp = wren_tcp_sk(sk);
+	u32 off;
+	u8 c;
+
+	if (th->urg)
+		wren_tcp_check_urg(sk, th);
+	if (tp->urg_data != WREN_URG_NOTYET)
+		return;
+	off = tp->urg_seq - ntohl(th->seq) + th->doff * 4 - th->syn;
+	if (off >= skb->len || skb_copy_bits(skb, off, &c, 1))
+		return;
+	WRITE_ONCE(tp->urg_data, WREN_URG_VALID | c);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
 }
 
 /*
@@ -1037,6 +1104,7 @@ static void wren_tcp_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	/* Out of order: keep it, ACK at once with SACK blocks (RFC 5681 4.2). */
 	tp->ack_pending = WREN_ACK_NOW;
+	tp->cnt.rcv_ooopack++;
 	wren_tcp_ooo_insert(sk, skb);
 }
 
@@ -1248,8 +1316,12 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	const struct tcphdr *th = tcp_hdr(skb);
 	struct wren_tcp_opts o;
 	u8 flags = tcb->flags;
+	u32 segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 	s32 rwin;
 
+	tp->cnt.segs_in += segs;
+	if (skb->len > th->doff * 4)
+		tp->cnt.data_segs_in += segs;
 	switch (sk->sk_state) {
 	case TCP_CLOSE:
 		wren_tcp_send_reset_reply(sock_net(sk), skb);
@@ -1387,6 +1459,11 @@ int wren_tcp_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 		    state == TCP_LAST_ACK)
 			goto drop;
 	}
+
+	/* 6. URG (only while the peer may still send). */
+	if ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 |
+				   TCPF_FIN_WAIT2 | TCPF_SYN_RECV))
+		wren_tcp_urg(sk, skb, th);
 
 	/* 7. Data and FIN. */
 	switch (sk->sk_state) {

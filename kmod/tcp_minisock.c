@@ -65,6 +65,7 @@ static int wren_tcp_child_setup(struct sock *lsk, struct sock *child,
 
 	wren_sock_clone_lockdep(child);
 	wren_tcp_init_child(child, lsk);
+	memset(&ctp->cnt, 0, sizeof(ctp->cnt));
 	ctp->ws.rcv_saddr = iph->daddr;
 	ctp->ws.saddr = iph->daddr;
 	ctp->ws.daddr = iph->saddr;

@@ -470,6 +470,12 @@ int wren_tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		wren_tcp_tsq_own(sk, skb);
 	}
 
+	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	tp->cnt.segs_out += segs;
+	if (skb->len) {
+		tp->cnt.data_segs_out += segs;
+		tp->cnt.bytes_sent += skb->len;
+	}
 	if (syn)
 		opts = wren_tcp_syn_opts_len(tp, tcb->flags & WREN_TCPHDR_ACK);
 	else
@@ -495,11 +501,23 @@ int wren_tcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		wren_tcp_write_est_opts(tp, (__be32 *)(th + 1), opts);
 	}
 	th->window = htons(min_t(u32, win, 65535U));
+	/*
+	 * In urgent mode, every segment before the pointer carries it
+	 * (RFC 9293 3.8.5), or 0xffff while it is further than that.
+	 */
+	if (wren_tcp_urgent(tp, tcb)) {
+		if (wren_before(tp->snd_up, tcb->seq + 0x10000)) {
+			th->urg_ptr = htons(tp->snd_up - tcb->seq);
+			th->urg = 1;
+		} else if (wren_after(tcb->seq + 0xffff, tp->snd_nxt)) {
+			th->urg_ptr = htons(0xffff);
+			th->urg = 1;
+		}
+	}
 
 	if (tcb->flags & WREN_TCPHDR_ACK)
 		wren_tcp_ack_sent(tp);
 
-	segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
 	wren_tcp_csum(skb, tp->fl.saddr, tp->fl.daddr,
 		      tp->csum_ok || skb_is_gso(skb));
 	/* IP_TTL/IP_TOS may change after connect(). */
@@ -758,8 +776,16 @@ bool wren_tcp_write_xmit(struct sock *sk, int nonagle)
 				break;
 			}
 		}
-		/* Nagle holds back a short last segment. */
-		if (skb->len % mss && skb->len <= limit &&
+		/*
+		 * Urgent data goes a segment at a time: each carries its own
+		 * pointer, which segmentation offload would copy unchanged.
+		 */
+		if (wren_tcp_urgent(tp, tcb))
+			limit = min_t(u32, limit, mss);
+		/* Nagle (or cork) holds back a short last segment; not urgent
+		 * data or a FIN.
+		 */
+		if (skb->len % mss && skb->len <= limit && !tp->urg_mode &&
 		    !(tcb->flags & WREN_TCPHDR_FIN) &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb) &&
 		    (nonagle == 2 || (nonagle == 0 && tp->packets_out))) {
@@ -824,6 +850,8 @@ int wren_tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	/* As much of it as cwnd lets go, at least a segment. */
 	limit = wren_tcp_burst(tp, tp->snd_cwnd > in_flight ?
 				   tp->snd_cwnd - in_flight : 1);
+	if (wren_tcp_urgent(tp, tcb))
+		limit = min_t(u32, limit, tp->mss_cache);
 	if (skb->len > limit && wren_tcp_fragment(sk, skb, limit))
 		return -ENOMEM;
 	/* The MSS may have changed since it was counted. */
@@ -833,6 +861,7 @@ int wren_tcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	err = wren_tcp_transmit_skb(sk, skb, true);
 	if (err)
 		return err;
+	tp->cnt.bytes_retrans += skb->len;
 	if (!(tcb->sacked & WREN_TCPCB_RETRANS))
 		tp->retrans_out += segs;
 	tcb->sacked |= WREN_TCPCB_RETRANS | WREN_TCPCB_EVER_RETRANS;

@@ -7,7 +7,8 @@
  *               TCP_CORK holding a short segment until uncorked, TCP_NODELAY
  *               set, or the persist timer's ceiling; TCP_NOTSENT_LOWAT
  *               bounding what a writer queues; TCP_DEFER_ACCEPT;
- *               WREN_TCP_INFO moving during a transfer; TCP_MAXSEG before
+ *               urgent data (MSG_OOB, SIOCATMARK, SIGURG, SO_OOBINLINE)
+ *               both ways; WREN_TCP_INFO moving during a transfer; TCP_MAXSEG before
  *               connect, as the Linux peer sees it; Linux's TCP_INFO on an
  *               AF_WREN socket during a transfer
  *   wire.*      wren's SYN-ACK answers MSS, window scale, SACK-permitted and
@@ -339,6 +340,101 @@ TEST_F_TIMEOUT(peer, defer_accept_waits_for_data, 60)
 	close(lfd);
 }
 
+static volatile sig_atomic_t sigurgs;
+
+static void on_sigurg(int sig)
+{
+	sigurgs++;
+}
+
+/* recv() into @buf (NUL-ended) within 2 s: the length, or -errno. */
+static int recv_wait(int fd, char *buf, int size, int flags)
+{
+	int n;
+
+	if (!(flags & MSG_OOB) && !(ws_wait(fd, POLLIN, 2000) & POLLIN))
+		return -ETIMEDOUT;
+	n = recv(fd, buf, size - 1, flags | MSG_DONTWAIT);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return n;
+}
+
+/*
+ * MSG_OOB from @snd to @rcv, checked the same way whichever stack
+ * receives: the urgent byte raises POLLPRI and SIGURG (the receiver's
+ * owner is us), a read stops at the mark, SIOCATMARK says so there,
+ * recv(MSG_OOB) gets the byte once (then EINVAL), and the stream goes on
+ * without it.
+ */
+static void oob_check(struct __test_metadata *_metadata, const char *who,
+		      int snd, int rcv)
+{
+	char buf[64];
+	int mark = -1;
+
+	sigurgs = 0;
+	ASSERT_EQ(0, fcntl(rcv, F_SETOWN, getpid()));
+	EXPECT_EQ(-EINVAL, recv_wait(rcv, buf, sizeof(buf), MSG_OOB))
+		TH_LOG("%s: before any urgent data", who);
+	ASSERT_EQ(3, send(snd, "abc", 3, 0));
+	ASSERT_EQ(1, send(snd, "!", 1, MSG_OOB));
+	ASSERT_EQ(2, send(snd, "de", 2, 0));
+	EXPECT_TRUE(ws_wait(rcv, POLLPRI, 2000) & POLLPRI) TH_LOG("%s", who);
+	EXPECT_TRUE(WT_WAIT(2000, sigurgs > 0)) TH_LOG("%s: no SIGURG", who);
+	/* "abc" came before the urgent byte: it is all one read gives. */
+	EXPECT_EQ(3, recv_wait(rcv, buf, sizeof(buf), 0)) TH_LOG("%s", who);
+	EXPECT_STREQ("abc", buf) TH_LOG("%s", who);
+	EXPECT_EQ(0, ioctl(rcv, SIOCATMARK, &mark));
+	EXPECT_EQ(1, mark) TH_LOG("%s: at the mark", who);
+	EXPECT_EQ(1, recv_wait(rcv, buf, sizeof(buf), MSG_OOB))
+		TH_LOG("%s", who);
+	EXPECT_STREQ("!", buf) TH_LOG("%s", who);
+	EXPECT_EQ(-EINVAL, recv_wait(rcv, buf, sizeof(buf), MSG_OOB))
+		TH_LOG("%s: read twice", who);
+	EXPECT_EQ(2, recv_wait(rcv, buf, sizeof(buf), 0)) TH_LOG("%s", who);
+	EXPECT_STREQ("de", buf) TH_LOG("%s", who);
+	EXPECT_EQ(0, ioctl(rcv, SIOCATMARK, &mark));
+	EXPECT_EQ(0, mark) TH_LOG("%s: past the mark", who);
+	EXPECT_FALSE(ws_wait(rcv, POLLPRI, 100) & POLLPRI) TH_LOG("%s", who);
+}
+
+/*
+ * Urgent data as Linux's: wren sends it to Linux and Linux to wren, the
+ * same checks on each receiver; with SO_OOBINLINE the byte stays in the
+ * stream (a read still ends at the mark) and MSG_OOB has nothing.
+ */
+TEST_F_TIMEOUT(peer, urgent_data_both_ways, 60)
+{
+	struct sigaction sa = { .sa_handler = on_sigurg };
+	char buf[64];
+	int mark = -1;
+
+	sigaction(SIGURG, &sa, NULL);
+	ASSERT_EQ(0, tt_pair(self->port + 18, &self->w, &self->l));
+	oob_check(_metadata, "wren to linux", self->w, self->l);
+	oob_check(_metadata, "linux to wren", self->l, self->w);
+
+	ASSERT_EQ(0, setint(self->w, SOL_SOCKET, SO_OOBINLINE, 1));
+	EXPECT_EQ(1, getint(self->w, SOL_SOCKET, SO_OOBINLINE));
+	ASSERT_EQ(2, send(self->l, "xy", 2, 0));
+	ASSERT_EQ(1, send(self->l, "Z", 1, MSG_OOB));
+	ASSERT_EQ(1, send(self->l, "w", 1, 0));
+	EXPECT_TRUE(ws_wait(self->w, POLLPRI, 2000) & POLLPRI);
+	EXPECT_EQ(2, recv_wait(self->w, buf, sizeof(buf), 0));
+	EXPECT_STREQ("xy", buf);
+	EXPECT_EQ(0, ioctl(self->w, SIOCATMARK, &mark));
+	EXPECT_EQ(1, mark);
+	EXPECT_EQ(-EINVAL, recv_wait(self->w, buf, sizeof(buf), MSG_OOB));
+	EXPECT_TRUE(WT_WAIT(2000, recv_wait(self->w, buf, sizeof(buf),
+					    MSG_PEEK) == 2));
+	EXPECT_EQ(2, recv_wait(self->w, buf, sizeof(buf), 0));
+	EXPECT_STREQ("Zw", buf);
+	EXPECT_TRUE(tt_alive(self->w, self->l));
+	signal(SIGURG, SIG_DFL);
+}
+
 /* WREN_TCP_INFO during a bulk send: cwnd grows, RTT is measured. */
 TEST_F_TIMEOUT(peer, tcp_info_moves, 90)
 {
@@ -425,9 +521,38 @@ TEST_F_TIMEOUT(peer, maxseg_before_connect, 200)
 	EXPECT_GE((unsigned int)mss, li.tcpi_rcv_mss);
 }
 
+/*
+ * wren's TCP_INFO byte counters against the Linux peer's for the same
+ * connection: what wren had acknowledged is what Linux received in order,
+ * and the other way round (both count a FIN as one).
+ */
+static bool counters_agree(int w, int l)
+{
+	struct tt_tcp_info a, b;
+
+	return !tt_tcp_info(w, &a) && !tt_tcp_info(l, &b) &&
+	       a.bytes_acked == b.bytes_received &&
+	       a.bytes_received == b.bytes_acked;
+}
+
+static void counters_agree_log(struct __test_metadata *_metadata, int w,
+			       int l)
+{
+	struct tt_tcp_info a, b;
+
+	tt_tcp_info(w, &a);
+	tt_tcp_info(l, &b);
+	TH_LOG("wren acked %llu received %llu; linux received %llu acked %llu",
+	       (unsigned long long)a.bytes_acked,
+	       (unsigned long long)a.bytes_received,
+	       (unsigned long long)b.bytes_received,
+	       (unsigned long long)b.bytes_acked);
+}
+
 TEST_F_TIMEOUT(peer, tcp_info_linux_struct, 200)
 {
 	struct tcp_info li;
+	struct tt_tcp_info xi;
 	struct wren_tcp_info ti;
 	socklen_t len;
 	struct tt_flow s, r;
@@ -488,6 +613,22 @@ TEST_F_TIMEOUT(peer, tcp_info_linux_struct, 200)
 	EXPECT_EQ(ti.snd_mss, li.tcpi_snd_mss);
 	EXPECT_EQ(ti.rto, li.tcpi_rto);
 	EXPECT_EQ(ti.total_retrans, li.tcpi_total_retrans);
+
+	/* The counters: what went each way, as the Linux peer counted it. */
+	EXPECT_TRUE(WT_WAIT(3000, counters_agree(self->w, self->l)))
+		counters_agree_log(_metadata, self->w, self->l);
+	ASSERT_EQ(0, tt_tcp_info(self->w, &xi));
+	EXPECT_LE(8ULL * WT_MIB, xi.bytes_acked);
+	EXPECT_LE(xi.bytes_acked - 1, xi.bytes_sent);
+	EXPECT_LE(xi.bytes_retrans, xi.bytes_sent);
+	EXPECT_LE(8U * WT_MIB / 65536, xi.data_segs_out);
+	EXPECT_LE(xi.data_segs_out, xi.segs_out);
+	EXPECT_LT(0U, xi.segs_in);
+	EXPECT_LE(xi.data_segs_in, xi.segs_in);
+	EXPECT_LT(0U, xi.min_rtt);
+	EXPECT_NE(~0U, xi.min_rtt);
+	EXPECT_GT(10000U, xi.b.tcpi_last_data_sent);
+	EXPECT_GT(10000U, xi.b.tcpi_last_ack_recv);
 }
 
 /* wren answers every option of our SYN, and scales its window. */

@@ -113,6 +113,39 @@ static inline bool tt_alive(int w, int l)
 	return true;
 }
 
+/*
+ * Linux's struct tcp_info as the 6.1 kernel fills it (uapi linux/tcp.h):
+ * glibc's <netinet/tcp.h> stops at tcpi_total_retrans, and <linux/tcp.h>
+ * cannot be included beside it.
+ */
+struct tt_tcp_info {
+	struct tcp_info	b;		/* through tcpi_total_retrans */
+	uint64_t	pacing_rate, max_pacing_rate;
+	uint64_t	bytes_acked, bytes_received;
+	uint32_t	segs_out, segs_in;
+	uint32_t	notsent_bytes, min_rtt;
+	uint32_t	data_segs_in, data_segs_out;
+	uint64_t	delivery_rate;
+	uint64_t	busy_time, rwnd_limited, sndbuf_limited;
+	uint32_t	delivered, delivered_ce;
+	uint64_t	bytes_sent, bytes_retrans;
+	uint32_t	dsack_dups, reord_seen;
+	uint32_t	rcv_ooopack;
+	uint32_t	snd_wnd;
+};
+_Static_assert(sizeof(struct tcp_info) == 104, "glibc's tcp_info");
+_Static_assert(sizeof(struct tt_tcp_info) == 232, "6.1's tcp_info");
+
+static inline int tt_tcp_info(int fd, struct tt_tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	memset(ti, 0, sizeof(*ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len))
+		return -1;
+	return len == sizeof(*ti) ? 0 : -1;
+}
+
 static inline int tt_wren_info(int fd, struct wren_tcp_info *ti)
 {
 	socklen_t len = sizeof(*ti);
