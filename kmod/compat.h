@@ -64,4 +64,13 @@
 #include <net/gso.h>
 #endif
 
+/* 6.3 dropped __sock_cmsg_send()'s msghdr. */
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+#define wren_sock_cmsg_send(sk, msg, cmsg, sockc) \
+	__sock_cmsg_send(sk, cmsg, sockc)
+#else
+#define wren_sock_cmsg_send(sk, msg, cmsg, sockc) \
+	__sock_cmsg_send(sk, msg, cmsg, sockc)
+#endif
+
 #endif /* _WREN_COMPAT_H */

@@ -34,14 +34,24 @@ int wren_dgram_autobind(struct sock *sk)
 }
 
 int wren_dgram_route(struct sock *sk, __be32 daddr, u8 proto,
-		     struct wren_flow *fl)
+		     const struct wren_ipc *ipc, struct wren_flow *fl)
 {
 	struct wren_sock *ws = wren_sk(sk);
 	struct net *net = sock_net(sk);
 	struct wren_route_res res;
 	int oif = READ_ONCE(sk->sk_bound_dev_if);
+	__be32 saddr = READ_ONCE(ws->saddr);
 	int err;
 
+	if (ipc && ipc->oif)
+		oif = ipc->oif;
+	if (ipc && ipc->saddr) {
+		/* A source of IP_PKTINFO's must be one of ours. */
+		err = wren_route_lookup(net, ipc->saddr, 0, &res);
+		if (err || !res.local || res.broadcast)
+			return -EINVAL;
+		saddr = ipc->saddr;
+	}
 	err = wren_route_lookup(net, daddr, oif, &res);
 	if (err) {
 		if (err == -ENETUNREACH)
@@ -51,19 +61,17 @@ int wren_dgram_route(struct sock *sk, __be32 daddr, u8 proto,
 	if ((res.broadcast || daddr == htonl(INADDR_BROADCAST)) &&
 	    !sock_flag(sk, SOCK_BROADCAST))
 		return -EACCES;
-	/* Bound to 127/8, for a peer off this host: Linux says EINVAL. */
-	if (ipv4_is_loopback(READ_ONCE(ws->saddr)) && !res.local)
+	/* From 127/8, for a peer off this host: Linux says EINVAL. */
+	if (ipv4_is_loopback(saddr) && !res.local)
 		return -EINVAL;
 
 	memset(fl, 0, sizeof(*fl));
-	fl->saddr = READ_ONCE(ws->saddr);
-	if (!fl->saddr)
-		fl->saddr = res.saddr;
+	fl->saddr = saddr ? saddr : res.saddr;
 	fl->daddr = daddr;
 	fl->oif = oif ? oif : res.ifindex;
 	fl->proto = proto;
-	fl->ttl = READ_ONCE(ws->ttl);
-	fl->tos = READ_ONCE(ws->tos);
+	fl->ttl = ipc && ipc->ttl >= 0 ? ipc->ttl : READ_ONCE(ws->ttl);
+	fl->tos = ipc && ipc->tos >= 0 ? ipc->tos : READ_ONCE(ws->tos);
 	fl->df = false;
 	return 0;
 }
@@ -87,7 +95,7 @@ int wren_dgram_connect(struct sock *sk, struct sockaddr *uaddr, int len)
 	err = wren_dgram_autobind(sk);
 	if (err)
 		goto out;
-	err = wren_dgram_route(sk, ua.addr, sk->sk_protocol, &fl);
+	err = wren_dgram_route(sk, ua.addr, sk->sk_protocol, NULL, &fl);
 	if (err)
 		goto out;
 

@@ -11,11 +11,93 @@
  * reads it to refuse source-routed connections) and may be set empty;
  * any other option is -ENOPROTOOPT.  The values are read
  * without the socket lock on the send path (READ_ONCE), see sock.h.
+ *
+ * A datagram's own control messages on sendmsg (wren_ip_cmsg_send) are
+ * parsed here too: IP_PKTINFO, IP_TTL, IP_TOS and the socket core's.
  */
 #include <linux/in.h>
+#include <linux/in6.h>
+#include <net/ipv6.h>
 #include <linux/uaccess.h>
 #include <net/sock.h>
+#include "compat.h"
 #include "sock.h"
+
+int wren_ip_cmsg_send(struct sock *sk, struct msghdr *msg,
+		      struct wren_ipc *ipc)
+{
+	bool v6 = READ_ONCE(wren_sk(sk)->addr_form) == AF_INET6;
+	struct sockcm_cookie sockc;
+	struct cmsghdr *cmsg;
+	int err, val;
+
+	memset(ipc, 0, sizeof(*ipc));
+	ipc->ttl = -1;
+	ipc->tos = -1;
+	sockcm_init(&sockc, sk);
+	ipc->mark = sockc.mark;
+	if (!msg->msg_controllen)
+		return 0;
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+		if (v6 && cmsg->cmsg_level == SOL_IPV6 &&
+		    cmsg->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo *pi = (void *)CMSG_DATA(cmsg);
+
+			if (cmsg->cmsg_len < CMSG_LEN(sizeof(*pi)) ||
+			    !ipv6_addr_v4mapped(&pi->ipi6_addr))
+				return -EINVAL;
+			if (pi->ipi6_ifindex)
+				ipc->oif = pi->ipi6_ifindex;
+			ipc->saddr = pi->ipi6_addr.s6_addr32[3];
+			continue;
+		}
+		if (cmsg->cmsg_level == SOL_SOCKET) {
+			err = wren_sock_cmsg_send(sk, msg, cmsg, &sockc);
+			if (err)
+				return err;
+			ipc->mark = sockc.mark;
+			continue;
+		}
+		if (cmsg->cmsg_level != SOL_IP)
+			continue;
+		switch (cmsg->cmsg_type) {
+		case IP_PKTINFO: {
+			struct in_pktinfo *pi = (void *)CMSG_DATA(cmsg);
+
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(*pi)))
+				return -EINVAL;
+			if (pi->ipi_ifindex)
+				ipc->oif = pi->ipi_ifindex;
+			ipc->saddr = pi->ipi_spec_dst.s_addr;
+			break;
+		}
+		case IP_TTL:
+			if (cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
+				return -EINVAL;
+			val = *(int *)CMSG_DATA(cmsg);
+			if (val < 1 || val > 255)
+				return -EINVAL;
+			ipc->ttl = val;
+			break;
+		case IP_TOS:
+			if (cmsg->cmsg_len == CMSG_LEN(sizeof(int)))
+				val = *(int *)CMSG_DATA(cmsg);
+			else if (cmsg->cmsg_len == CMSG_LEN(sizeof(u8)))
+				val = *(u8 *)CMSG_DATA(cmsg);
+			else
+				return -EINVAL;
+			if (val < 0 || val > 255)
+				return -EINVAL;
+			ipc->tos = val;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
 
 static void wren_set_cmsg_flag(struct wren_sock *ws, u8 flag, int on)
 {

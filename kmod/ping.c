@@ -50,6 +50,7 @@ static int wren_ping_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	struct net *net = sock_net(sk);
 	struct icmphdr user, *icmph;
 	struct wren_flow fl;
+	struct wren_ipc ipc;
 	struct sk_buff *skb;
 	__be32 daddr;
 	__wsum csum;
@@ -84,7 +85,10 @@ static int wren_ping_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	if (user.type != ICMP_ECHO || user.code != 0)
 		return -EINVAL;
 
-	err = wren_dgram_route(sk, daddr, IPPROTO_ICMP, &fl);
+	err = wren_ip_cmsg_send(sk, msg, &ipc);
+	if (err)
+		return err;
+	err = wren_dgram_route(sk, daddr, IPPROTO_ICMP, &ipc, &fl);
 	if (err)
 		return err;
 
@@ -100,7 +104,7 @@ static int wren_ping_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	icmph->checksum = csum_fold(csum_partial(icmph, sizeof(*icmph), csum));
 	skb->ip_summed = CHECKSUM_NONE;
 	skb->priority = READ_ONCE(sk->sk_priority);
-	skb->mark = READ_ONCE(sk->sk_mark);
+	skb->mark = ipc.mark;
 
 	err = wren_ip_output(net, skb, &fl);
 	/* As for UDP: silent without IP_RECVERR. */

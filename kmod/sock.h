@@ -196,12 +196,31 @@ int wren_dgram_disconnect(struct sock *sk, int flags);
 void wren_dgram_close(struct sock *sk, long timeout);
 
 /*
+ * What a datagram's control messages ask of its sending, as Linux's
+ * ip_cmsg_send(): IP_PKTINFO (IPV6_PKTINFO with a mapped address on an
+ * AF_INET6-form socket) gives the source address and interface, IP_TTL
+ * and IP_TOS the header's; SOL_SOCKET ones go to the socket core
+ * (SO_MARK).  Fields left at their "none" say: the socket's own.
+ */
+struct wren_ipc {
+	__be32	saddr;		/* 0: none */
+	int	oif;		/* 0: none */
+	int	ttl;		/* -1: none */
+	int	tos;		/* -1: none */
+	u32	mark;
+};
+/* Parse msg's control messages into ipc; 0 or -EINVAL (Linux's errors). */
+int wren_ip_cmsg_send(struct sock *sk, struct msghdr *msg,
+		      struct wren_ipc *ipc);
+
+/*
  * Resolve a destination for sending: route lookup (counting OutNoRoutes),
- * the broadcast permission check and the source address.  Fills fl.
- * 0, -ENETUNREACH or -EACCES.
+ * the broadcast permission check and the source address, with what @ipc
+ * (may be NULL) asks.  Fills fl.  0, -ENETUNREACH, -EACCES, or -EINVAL
+ * for a source address that is not ours.
  */
 int wren_dgram_route(struct sock *sk, __be32 daddr, u8 proto,
-		     struct wren_flow *fl);
+		     const struct wren_ipc *ipc, struct wren_flow *fl);
 
 /*
  * Allocate a datagram to send (charged to sk's send buffer, blocking as

@@ -64,6 +64,7 @@ static int wren_udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	struct wren_net *wn = wren_net(net);
 	struct wren_uaddr ua;
 	struct wren_flow fl;
+	struct wren_ipc ipc;
 	struct sk_buff *skb;
 	struct udphdr *uh;
 	__be32 daddr;
@@ -95,7 +96,10 @@ static int wren_udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		dport = READ_ONCE(ws->dport);
 	}
 
-	err = wren_dgram_route(sk, daddr, IPPROTO_UDP, &fl);
+	err = wren_ip_cmsg_send(sk, msg, &ipc);
+	if (err)
+		return err;
+	err = wren_dgram_route(sk, daddr, IPPROTO_UDP, &ipc, &fl);
 	if (err)
 		return err;
 
@@ -118,7 +122,7 @@ static int wren_udp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		uh->check = CSUM_MANGLED_0;	/* 0 would mean "none" */
 	skb->ip_summed = CHECKSUM_NONE;
 	skb->priority = READ_ONCE(sk->sk_priority);
-	skb->mark = READ_ONCE(sk->sk_mark);
+	skb->mark = ipc.mark;
 
 	err = wren_ip_output(net, skb, &fl);
 	if (err == -ENOBUFS) {

@@ -376,6 +376,128 @@ TEST_F(udp, pktinfo)
 	EXPECT_EQ(inet_addr(WS_WREN_IP), pi->ipi_spec_dst.s_addr);
 }
 
+/*
+ * sendto(ip:port) of "cmsg" with one control message (level, type, @len
+ * bytes of @data): 0, or the errno.
+ */
+static int send_cmsg(int fd, int level, int type, const void *data,
+		     size_t len, const char *ip, int port)
+{
+	union {
+		char buf[CMSG_SPACE(32)];
+		struct cmsghdr align;
+	} u;
+	struct sockaddr_wren a = nt_swren(ip, port);
+	struct iovec iov = { .iov_base = "cmsg", .iov_len = 4 };
+	struct msghdr m = {
+		.msg_name = &a, .msg_namelen = sizeof(a),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = CMSG_SPACE(len),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+
+	memset(&u, 0, sizeof(u));
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(c), data, len);
+	return sendmsg(fd, &m, 0) == 4 ? 0 : errno;
+}
+
+/* The next datagram on the Linux peer: its source, TTL and TOS. */
+static int peer_recv_meta(int peer, struct sockaddr_in *from, int *ttl,
+			  int *tos)
+{
+	union {
+		char buf[2 * CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char data[16];
+	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
+	struct msghdr m = {
+		.msg_name = from, .msg_namelen = sizeof(*from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *c;
+
+	*ttl = *tos = -1;
+	if (!(ws_wait(peer, POLLIN, 3000) & POLLIN) || recvmsg(peer, &m, 0) != 4)
+		return -1;
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_TTL)
+			memcpy(ttl, CMSG_DATA(c), sizeof(int));
+		if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_TOS)
+			*tos = *(unsigned char *)CMSG_DATA(c);
+	}
+	return 0;
+}
+
+/*
+ * Control messages on sendmsg, as Linux's ip_cmsg_send(): IP_PKTINFO's
+ * ipi_spec_dst is the source (one of ours, else EINVAL), IP_TTL and
+ * IP_TOS the header's; a bad length or value, an unknown SOL_IP type or
+ * SCM_RIGHTS is EINVAL; another level's is ignored.
+ */
+TEST_F(udp, sendmsg_control_messages)
+{
+	struct in_pktinfo pi = { .ipi_spec_dst.s_addr = inet_addr("192.0.2.5") };
+	struct sockaddr_in from;
+	int one = 1, ttl, tos, v;
+	unsigned char tosb = 0x10;
+
+	ASSERT_EQ(0, wt_sh("wrenctl addr add 192.0.2.5/28 dev eth0"));
+	ASSERT_EQ(0, setsockopt(self->peer, SOL_IP, IP_RECVTTL, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, setsockopt(self->peer, SOL_IP, IP_RECVTOS, &one,
+				sizeof(one)));
+	ASSERT_EQ(0, bind_to(self->fd, "0.0.0.0", 0));
+
+	/* Without: the route's source, the default TTL. */
+	ASSERT_EQ(4, send_to(self->fd, "cmsg", 4, WS_PEER_IP, self->peer_port));
+	ASSERT_EQ(0, peer_recv_meta(self->peer, &from, &ttl, &tos));
+	EXPECT_EQ(inet_addr(WS_WREN_IP), from.sin_addr.s_addr);
+	EXPECT_EQ(64, ttl);
+
+	EXPECT_EQ(0, send_cmsg(self->fd, SOL_IP, IP_PKTINFO, &pi, sizeof(pi),
+			       WS_PEER_IP, self->peer_port));
+	ASSERT_EQ(0, peer_recv_meta(self->peer, &from, &ttl, &tos));
+	EXPECT_EQ(inet_addr("192.0.2.5"), from.sin_addr.s_addr);
+	v = 7;
+	EXPECT_EQ(0, send_cmsg(self->fd, SOL_IP, IP_TTL, &v, sizeof(v),
+			       WS_PEER_IP, self->peer_port));
+	ASSERT_EQ(0, peer_recv_meta(self->peer, &from, &ttl, &tos));
+	EXPECT_EQ(7, ttl);
+	EXPECT_EQ(inet_addr(WS_WREN_IP), from.sin_addr.s_addr);
+	EXPECT_EQ(0, send_cmsg(self->fd, SOL_IP, IP_TOS, &tosb, 1, WS_PEER_IP,
+			       self->peer_port));
+	ASSERT_EQ(0, peer_recv_meta(self->peer, &from, &ttl, &tos));
+	EXPECT_EQ(0x10, tos);
+	EXPECT_EQ(0, send_cmsg(self->fd, IPPROTO_TCP, 1, &v, sizeof(v),
+			       WS_PEER_IP, self->peer_port));
+	ASSERT_EQ(0, peer_recv_meta(self->peer, &from, &ttl, &tos));
+
+	/* What Linux refuses. */
+	pi.ipi_spec_dst.s_addr = inet_addr("192.0.2.9");
+	EXPECT_EQ(EINVAL, send_cmsg(self->fd, SOL_IP, IP_PKTINFO, &pi,
+				    sizeof(pi), WS_PEER_IP, self->peer_port));
+	EXPECT_EQ(EINVAL, send_cmsg(self->fd, SOL_IP, IP_PKTINFO, &pi, 8,
+				    WS_PEER_IP, self->peer_port));
+	v = 0;
+	EXPECT_EQ(EINVAL, send_cmsg(self->fd, SOL_IP, IP_TTL, &v, sizeof(v),
+				    WS_PEER_IP, self->peer_port));
+	EXPECT_EQ(EINVAL, send_cmsg(self->fd, SOL_IP, IP_TTL, &tosb, 1,
+				    WS_PEER_IP, self->peer_port));
+	EXPECT_EQ(EINVAL, send_cmsg(self->fd, SOL_IP, IP_RECVERR, &one,
+				    sizeof(one), WS_PEER_IP, self->peer_port));
+	EXPECT_EQ(EINVAL, send_cmsg(self->fd, SOL_SOCKET, SCM_RIGHTS,
+				    &self->fd, sizeof(int), WS_PEER_IP,
+				    self->peer_port));
+	/* None of those went out. */
+	EXPECT_FALSE(ws_wait(self->peer, POLLIN, 200) & POLLIN);
+	wt_sh("wrenctl addr del 192.0.2.5/28 dev eth0");
+}
+
 /* How many datagrams wait on @fd; they are read and dropped. */
 static int drain_count(int fd)
 {
