@@ -209,9 +209,6 @@ struct wren_ipc {
 	int	tos;		/* -1: none */
 	u32	mark;
 };
-/* Parse msg's control messages into ipc; 0 or -EINVAL (Linux's errors). */
-int wren_ip_cmsg_send(struct sock *sk, struct msghdr *msg,
-		      struct wren_ipc *ipc);
 
 /*
  * Resolve a destination for sending: route lookup (counting OutNoRoutes),
@@ -258,14 +255,20 @@ void wren_dgram_icmp_err(struct sock *sk, struct sk_buff *skb, u8 type,
 
 /* ---- ip_sockglue.c: SOL_IP options, for every socket type ---------------- */
 /*
- * IP_TTL, IP_TOS, IP_RECVTTL, IP_RECVTOS, IP_OPTIONS (always empty);
- * anything else -ENOPROTOOPT.
+ * IP_TTL, IP_TOS, IP_RECVTTL, IP_RECVTOS, IP_PKTINFO, IP_RECVERR,
+ * IP_OPTIONS (always empty); anything else -ENOPROTOOPT.
  * The caller has checked level == SOL_IP.  Takes the socket lock itself.
  */
 int wren_ip_setsockopt(struct sock *sk, int optname, sockptr_t optval,
 		       unsigned int optlen);
 int wren_ip_getsockopt(struct sock *sk, int optname, char __user *optval,
 		       int __user *optlen);
+/*
+ * Parse a datagram's control messages (struct wren_ipc, above) into ipc;
+ * 0, or Linux's error (-EINVAL; the socket core's for SOL_SOCKET ones).
+ */
+int wren_ip_cmsg_send(struct sock *sk, struct msghdr *msg,
+		      struct wren_ipc *ipc);
 
 /* ---- sockaddr.c: the socket address forms -------------------------------- */
 enum wren_addr_use { WREN_ADDR_BIND, WREN_ADDR_CONNECT, WREN_ADDR_SEND };
