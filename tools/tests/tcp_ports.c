@@ -25,7 +25,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
+#include <sys/fsuid.h>
 #include "kselftest_harness.h"
 #include "tcp.h"
 
@@ -435,24 +435,31 @@ static int side_listener(const struct side *s, bool rp, int port)
 	return fd;
 }
 
-/* What a SO_REUSEPORT listen() on @port by user nobody gets: 0 or errno. */
+/*
+ * What a SO_REUSEPORT listen() on @port by user nobody gets: 0 or errno.
+ * A socket belongs to the fsuid that made it (its inode's owner); the
+ * namespace is entered first, as root.
+ */
 static int other_user_listener(const struct side *s, int port)
 {
-	pid_t pid = fork();
-	int st;
+	int self = nt_ns_enter(s->ns), fd, err = 0;
 
-	if (pid == 0) {
-		int fd, ns = nt_ns_enter(s->ns);
-
-		if (ns < 0 || setresgid(65534, 65534, 65534) ||
-		    setresuid(65534, 65534, 65534))
-			_exit(255);
-		fd = side_listener(s, true, port);
-		_exit(fd < 0 ? -fd : 0);
-	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+	if (self < 0)
 		return -1;
-	return WEXITSTATUS(st);
+	setfsuid(65534);
+	fd = socket(s->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	setfsuid(0);
+	nt_ns_leave(self);
+	if (fd < 0)
+		return errno;
+	if (side_reuseport(s, fd))
+		err = errno;
+	if (!err)
+		err = side_bind(s, fd, NULL, port);
+	if (!err && listen(fd, 4))
+		err = errno;
+	close(fd);
+	return err;
 }
 
 /*
