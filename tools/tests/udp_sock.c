@@ -436,17 +436,19 @@ static int peer_recv_meta(int peer, struct sockaddr_in *from, int *ttl,
 /*
  * Control messages on sendmsg, as Linux's ip_cmsg_send(): IP_PKTINFO's
  * ipi_spec_dst is the source (one of ours, else EINVAL), IP_TTL and
- * IP_TOS the header's; a bad length or value, an unknown SOL_IP type or
- * SCM_RIGHTS is EINVAL; another level's is ignored.
+ * IP_TOS the header's; a bad length or value, an unknown SOL_IP or
+ * SOL_SOCKET type is EINVAL; another level's is ignored.  The second
+ * address is a /32 of another net, so the route's source stays eth0's.
  */
+#define SECOND_IP	"203.0.113.77"
 TEST_F(udp, sendmsg_control_messages)
 {
-	struct in_pktinfo pi = { .ipi_spec_dst.s_addr = inet_addr("192.0.2.5") };
+	struct in_pktinfo pi = { .ipi_spec_dst.s_addr = inet_addr(SECOND_IP) };
 	struct sockaddr_in from;
 	int one = 1, ttl, tos, v;
 	unsigned char tosb = 0x10;
 
-	ASSERT_EQ(0, wt_sh("wrenctl addr add 192.0.2.5/28 dev eth0"));
+	ASSERT_EQ(0, wt_sh("wrenctl addr add " SECOND_IP "/32 dev eth0"));
 	ASSERT_EQ(0, setsockopt(self->peer, SOL_IP, IP_RECVTTL, &one,
 				sizeof(one)));
 	ASSERT_EQ(0, setsockopt(self->peer, SOL_IP, IP_RECVTOS, &one,
@@ -462,7 +464,7 @@ TEST_F(udp, sendmsg_control_messages)
 	EXPECT_EQ(0, send_cmsg(self->fd, SOL_IP, IP_PKTINFO, &pi, sizeof(pi),
 			       WS_PEER_IP, self->peer_port));
 	ASSERT_EQ(0, peer_recv_meta(self->peer, &from, &ttl, &tos));
-	EXPECT_EQ(inet_addr("192.0.2.5"), from.sin_addr.s_addr);
+	EXPECT_EQ(inet_addr(SECOND_IP), from.sin_addr.s_addr);
 	v = 7;
 	EXPECT_EQ(0, send_cmsg(self->fd, SOL_IP, IP_TTL, &v, sizeof(v),
 			       WS_PEER_IP, self->peer_port));
@@ -490,12 +492,11 @@ TEST_F(udp, sendmsg_control_messages)
 				    WS_PEER_IP, self->peer_port));
 	EXPECT_EQ(EINVAL, send_cmsg(self->fd, SOL_IP, IP_RECVERR, &one,
 				    sizeof(one), WS_PEER_IP, self->peer_port));
-	EXPECT_EQ(EINVAL, send_cmsg(self->fd, SOL_SOCKET, SCM_RIGHTS,
-				    &self->fd, sizeof(int), WS_PEER_IP,
-				    self->peer_port));
+	EXPECT_EQ(EINVAL, send_cmsg(self->fd, SOL_SOCKET, 0x7fff, &one,
+				    sizeof(one), WS_PEER_IP, self->peer_port));
 	/* None of those went out. */
 	EXPECT_FALSE(ws_wait(self->peer, POLLIN, 200) & POLLIN);
-	wt_sh("wrenctl addr del 192.0.2.5/28 dev eth0");
+	wt_sh("wrenctl addr del " SECOND_IP "/32 dev eth0");
 }
 
 /* How many datagrams wait on @fd; they are read and dropped. */
