@@ -10,6 +10,10 @@
 # of two debug guests at once can hang), a boot that hung before its first
 # test is tried once more, and kmemleak's report on wren's objects fails it.
 #
+# WREN_CI=1 (.ci/run) with WREN_DEBUG=1 gives a boot the environment
+# variable its ci-env=VAR=value says (on the kernel command line, which
+# hands it to init and the tests): CI's smaller workload for that boot.
+#
 # WREN_DEADLINE (seconds since the epoch; .ci/run sets it) ends the run in
 # time to report: a boot's timeout is cut to what is left before it, and a
 # boot with less than two minutes left is not started and counts as failed,
@@ -101,7 +105,7 @@ start=$SECONDS
 names=()
 queue=()
 trim() { local v=$1; v=${v#"${v%%[![:space:]]*}"}; echo "${v%"${v##*[![:space:]]}"}"; }
-run_boot() {	# name nics tests timeout scale
+run_boot() {	# name nics tests timeout scale [VAR=value for the tests]
 	local rc=1 try t0=$SECONDS to left
 	for try in 1 2; do
 		to=${4:-600}
@@ -112,7 +116,7 @@ run_boot() {	# name nics tests timeout scale
 		fi
 		rc=0
 		scripts/qemu.sh --name "$1" --nics "$2" --tests "$3" \
-			--timeout "$to" --append "wren.scale=${5:-1}" \
+			--timeout "$to" --append "wren.scale=${5:-1}${6:+ $6}" \
 			--quiet > /dev/null 2> "$BUILD/logs/$1.stderr" || rc=$?
 		# Only the debug lane retries, and only a guest that hung in
 		# early boot, before its first test began.
@@ -131,17 +135,19 @@ while IFS='|' read -r name nics tests timeout extra; do
 	name=$(trim "$name")
 	case "$name" in ""|"#"*) continue ;; esac
 	nics=$(trim "$nics"); tests=$(trim "$tests"); timeout=$(trim "$timeout")
-	timeout=${timeout:-600} scale=1
+	timeout=${timeout:-600} scale=1 env=
 	case " ${extra:-} " in *" debug-only "*) [ "$debug" = 1 ] || continue ;; esac
 	if [ "$debug" = 1 ]; then
 		scale=$(opt "${extra:-}" debug-scale 8)
 		timeout=$(opt "${extra:-}" debug-timeout $((timeout * scale)))
+		# CI's share only: a smaller workload where it says so.
+		[ "${WREN_CI:-0}" = 1 ] && env=$(opt "${extra:-}" ci-env "")
 	fi
 	[ $# -gt 0 ] && [ "${want/ $name /}" = "$want" ] && continue
 	names+=("$name")
-	queue+=("$timeout|$name|$nics|$tests|$scale")
+	queue+=("$timeout|$name|$nics|$tests|$scale|$env")
 done < "$list"
-while IFS='|' read -r timeout name nics tests scale; do
+while IFS='|' read -r timeout name nics tests scale env; do
 	[ -n "$name" ] || continue
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
 	rm -f "$BUILD/logs/$name.rc" "$BUILD/logs/$name.time"
@@ -154,7 +160,7 @@ while IFS='|' read -r timeout name nics tests scale; do
 		[ "$timeout" -le $left ] || timeout=$left
 	fi
 	echo "== boot $name started: nics $nics; tests: $tests (timeout ${timeout} s)"
-	run_boot "$name" "$nics" "$tests" "$timeout" "$scale" < /dev/null &
+	run_boot "$name" "$nics" "$tests" "$timeout" "$scale" "$env" < /dev/null &
 	[ "$stagger" -gt 0 ] && sleep "$stagger"
 done < <(printf '%s\n' "${queue[@]}" | sort -t'|' -k1,1nr -s)
 wait
