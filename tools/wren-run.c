@@ -214,6 +214,10 @@ static int recv_fd(int chan)
 static int load_filter(void)
 {
 	static const int families[] = { AF_INET, AF_INET6 };
+	const struct { int nr, name; } sockopts[] = {
+		{ SCMP_SYS(setsockopt), SO_REUSEPORT },
+		{ SCMP_SYS(getsockopt), SO_DOMAIN },
+	};
 	scmp_filter_ctx ctx;
 	unsigned int i;
 	int rc, fd;
@@ -236,18 +240,12 @@ static int load_filter(void)
 	 * AF_INET6) and reading SO_DOMAIN (AF_WREN).  Only those calls stop
 	 * here; the int arguments are compared in their low 32 bits.
 	 */
-	if (!rc)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(setsockopt),
-				      2, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffff,
-						 SOL_SOCKET),
+	for (i = 0; i < 2 && !rc; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, sockopts[i].nr, 2,
+				      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffff,
+					      SOL_SOCKET),
 				      SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffff,
-					      SO_REUSEPORT));
-	if (!rc)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(getsockopt),
-				      2, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffff,
-						 SOL_SOCKET),
-				      SCMP_A2(SCMP_CMP_MASKED_EQ, 0xffffffff,
-					      SO_DOMAIN));
+					      sockopts[i].name));
 	if (!rc)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
 				      SCMP_SYS(io_uring_setup), 0);
